@@ -90,3 +90,10 @@ class GroupDefinition(IncomingModel):
         default_factory=list, max_length=100, description="SMARTS of structures the rule exempts"
     )
     description: Text = Field(description="The rule as the legal text words it")
+
+
+InchiKey = Annotated[str, StringConstraints(pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")]
+"""A standard InChIKey, e.g. ``RZVAJINKPMORJF-UHFFFAOYSA-N``."""
+
+MatchKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+"""The stereo-insensitive key that groups forms of one substance (computed by chemistry)."""

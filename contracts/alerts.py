@@ -1,0 +1,173 @@
+"""Alerts about unlisted analogues, for operations staff.
+
+One body, :class:`AlertBody`, travels under five types that say what happened to the alert. The
+alert id is deterministic (e.g. ``"KZ-" + match_key``) and every publication bumps ``version``, so
+a consumer keeps the highest version per alert id and ignores replays.
+
+>>> AlertRaised.model_fields["type"].default
+'aw.alert.raised.v1'
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from contracts.envelope import (
+    Id,
+    Jurisdiction,
+    Label,
+    Name,
+    OutgoingEvent,
+    OutgoingModel,
+    Ref,
+    Text,
+)
+from contracts.seizure import Channel
+from contracts.substances import InchiKey, MatchKey, Smarts, Smiles
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    SUPPRESSED = "suppressed"
+    RESOLVED = "resolved"
+
+
+class RuleFired(OutgoingModel):
+    """A rule that contributed to the alert, with its explanation and the evidence it used."""
+
+    rule: Label = Field(description="Rule name, e.g. 'shared-core-with-listed'")
+    explanation: Text
+    evidence: dict[str, int | float | str] = Field(default_factory=dict, max_length=50)
+
+
+class NearestListed(OutgoingModel):
+    """A controlled substance the detected one resembles."""
+
+    name: Name
+    similarity: float = Field(ge=0, le=1, description="Structural similarity, 0..1")
+    shared_core_smarts: Smarts | None = None
+    core_coverage: float | None = Field(default=None, ge=0, le=1)
+    source: Ref | None = Field(default=None, description="The amendment id or baseline listing")
+
+
+class PendingAmendmentRef(OutgoingModel):
+    """An amendment in progress that would control the substance."""
+
+    amendment_id: Id
+    stage: Label
+    since: AwareDatetime
+    covers_by: Ref = Field(description="'name' or 'group:<group name>'")
+
+    @model_validator(mode="after")
+    def _covers_by_shape(self) -> PendingAmendmentRef:
+        if self.covers_by != "name" and not (
+            self.covers_by.startswith("group:") and len(self.covers_by) > len("group:")
+        ):
+            raise ValueError(
+                f"covers_by must be 'name' or 'group:<group name>', not {self.covers_by!r}"
+            )
+        return self
+
+
+class ForeignSighting(OutgoingModel):
+    """The same substance seen in another jurisdiction."""
+
+    jurisdiction: Jurisdiction
+    count: int = Field(ge=1)
+    first_seen: AwareDatetime
+    last_seen: AwareDatetime
+
+
+class AlertBody(OutgoingModel):
+    """Everything an analyst needs to act on an unlisted analogue in one jurisdiction."""
+
+    alert_id: Ref = Field(description="Deterministic: jurisdiction + '-' + match key")
+    version: int = Field(ge=1, description="Increases by one with every publication of the alert")
+    jurisdiction: Jurisdiction
+    substance_key: InchiKey
+    match_key: MatchKey
+    canonical_smiles: Smiles
+    reported_names: list[Name] = Field(default_factory=list, max_length=50)
+    status: AlertStatus
+    reason: Text = Field(description="Why the alert exists, in words an analyst can act on")
+    rules_fired: list[RuleFired] = Field(default_factory=list, max_length=50)
+    nearest_listed: list[NearestListed] = Field(default_factory=list, max_length=20)
+    occurrence_count: int = Field(ge=0)
+    window_days: int = Field(ge=1)
+    first_seen: AwareDatetime
+    last_seen: AwareDatetime
+    regions: list[Name] = Field(default_factory=list, max_length=100)
+    channels: list[Channel] = Field(default_factory=list, max_length=len(Channel))
+    seizure_ids: list[Id] = Field(default_factory=list, max_length=50)
+    sample_ids: list[Id] = Field(default_factory=list, max_length=50)
+    pending_amendments: list[PendingAmendmentRef] = Field(default_factory=list, max_length=50)
+    foreign_sightings: list[ForeignSighting] = Field(default_factory=list, max_length=250)
+    time_to_control_days: float | None = Field(
+        default=None, ge=0, description="On resolution by control: days from first sighting"
+    )
+
+    @model_validator(mode="after")
+    def _seen_in_order(self) -> AlertBody:
+        if self.last_seen < self.first_seen:
+            raise ValueError(
+                f"last_seen ({self.last_seen.isoformat()}) is before first_seen "
+                f"({self.first_seen.isoformat()})"
+            )
+        return self
+
+
+class _AlertEvent(OutgoingEvent):
+    data: AlertBody
+
+    required_status: ClassVar[AlertStatus | None] = None
+    """The status an alert of this type must have; None: any."""
+
+    @model_validator(mode="after")
+    def _status_matches_type(self) -> _AlertEvent:
+        expected = self.required_status
+        if expected is not None and self.data.status != expected:
+            raise ValueError(
+                f"data.status must be {expected.value!r} on {self.type}, "
+                f"not {self.data.status.value!r}"
+            )
+        return self
+
+
+class AlertRaised(_AlertEvent):
+    """``aw.alert.raised.v1``: a new alert (status open). Key: ``data.alert_id``."""
+
+    type: Literal["aw.alert.raised.v1"] = "aw.alert.raised.v1"
+    required_status = AlertStatus.OPEN
+
+
+class AlertUpdated(_AlertEvent):
+    """``aw.alert.updated.v1``: new evidence on an existing alert (any status)."""
+
+    type: Literal["aw.alert.updated.v1"] = "aw.alert.updated.v1"
+
+
+class AlertSuppressed(_AlertEvent):
+    """``aw.alert.suppressed.v1``: the alert is held back (status suppressed)."""
+
+    type: Literal["aw.alert.suppressed.v1"] = "aw.alert.suppressed.v1"
+    required_status = AlertStatus.SUPPRESSED
+
+
+class AlertReopened(_AlertEvent):
+    """``aw.alert.reopened.v1``: a suppressed or resolved alert is open again (status open)."""
+
+    type: Literal["aw.alert.reopened.v1"] = "aw.alert.reopened.v1"
+    required_status = AlertStatus.OPEN
+
+
+class AlertResolved(_AlertEvent):
+    """``aw.alert.resolved.v1``: the alert is closed, e.g. the substance is now controlled."""
+
+    type: Literal["aw.alert.resolved.v1"] = "aw.alert.resolved.v1"
+    required_status = AlertStatus.RESOLVED
+
+
+ALERT_EVENTS = (AlertRaised, AlertUpdated, AlertSuppressed, AlertReopened, AlertResolved)

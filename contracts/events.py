@@ -1,0 +1,70 @@
+"""Every event type, and the union decoded by its ``type`` field.
+
+>>> sorted(EVENT_MODELS)[:2]
+['aw.alert.raised.v1', 'aw.alert.reopened.v1']
+>>> INCOMING_TYPES >= {"aw.seizure.reported.v1", "aw.lab-result.reported.v1"}
+True
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+
+from pydantic import Field, TypeAdapter
+
+from contracts.alerts import (
+    AlertRaised,
+    AlertReopened,
+    AlertResolved,
+    AlertSuppressed,
+    AlertUpdated,
+)
+from contracts.dead_letter import DeadLettered
+from contracts.detection import SubstanceDetected
+from contracts.envelope import Envelope, IncomingEvent, type_of
+from contracts.lab import LabResultReported
+from contracts.legislation import (
+    AmendmentEnacted,
+    AmendmentProposed,
+    AmendmentRejected,
+    AmendmentStageChanged,
+    AmendmentWithdrawn,
+    BaselineListed,
+)
+from contracts.schedule import ScheduleChanged, ScheduleSnapshot
+from contracts.seizure import SeizureItemLinked, SeizureReported
+
+Event = Annotated[
+    SeizureReported
+    | LabResultReported
+    | BaselineListed
+    | AmendmentProposed
+    | AmendmentStageChanged
+    | AmendmentEnacted
+    | AmendmentRejected
+    | AmendmentWithdrawn
+    | SeizureItemLinked
+    | SubstanceDetected
+    | ScheduleChanged
+    | ScheduleSnapshot
+    | AlertRaised
+    | AlertUpdated
+    | AlertSuppressed
+    | AlertReopened
+    | AlertResolved
+    | DeadLettered,
+    Field(discriminator="type"),
+]
+"""Any event, told apart by its ``type``."""
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+EVENT_MODELS: dict[str, type[Envelope]] = {
+    type_of(model): model for model in get_args(get_args(Event)[0])
+}
+"""Each event type string to its model, in declaration order."""
+
+INCOMING_TYPES: frozenset[str] = frozenset(
+    name for name, model in EVENT_MODELS.items() if issubclass(model, IncomingEvent)
+)
+"""Types other agencies publish to us (tolerant of unknown fields)."""

@@ -1,0 +1,119 @@
+"""The schedule registry's output: each jurisdiction's controlled list, and changes per substance.
+
+``ScheduleState`` is folded from legislation events by ``services/domain/schedule.py``; this module
+only defines its shape.
+
+>>> ScheduleState().listings
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from contracts.envelope import Id, Label, Name, OutgoingEvent, OutgoingModel, Ref, Title
+from contracts.legislation import Instrument, check_expiry
+from contracts.substances import GroupDefinition, ListedSubstance, MatchKey, Structure
+
+
+class Change(StrEnum):
+    """What happened to a substance's legal status."""
+
+    PROPOSED = "proposed"
+    STAGE_CHANGED = "stage_changed"
+    ENACTED = "enacted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    BASELINE = "baseline"
+
+
+class AmendmentStatus(StrEnum):
+    """Where an amendment stands. ``lapsed``: a temporary control past its expiry."""
+
+    PENDING = "pending"
+    ENACTED = "enacted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
+
+
+class Listing(OutgoingModel):
+    """A substance controlled (or about to be) in the jurisdiction."""
+
+    name: Name
+    structure: Structure
+    schedule: Label | None = None
+    source: Ref = Field(description="The amendment id, or 'baseline:<list_name>'")
+    effective_from: dt.date
+    expires: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _expires_after_effective(self) -> Listing:
+        check_expiry(self.effective_from, self.expires)
+        return self
+
+
+class GroupListing(OutgoingModel):
+    """A group (family) control in force in the jurisdiction."""
+
+    definition: GroupDefinition
+    source: Ref = Field(description="The amendment id, or 'baseline:<list_name>'")
+    effective_from: dt.date
+    expires: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _expires_after_effective(self) -> GroupListing:
+        check_expiry(self.effective_from, self.expires)
+        return self
+
+
+class Amendment(OutgoingModel):
+    """An amendment and where it stands."""
+
+    amendment_id: Id
+    instrument: Instrument
+    title: Title
+    substances: list[ListedSubstance] = Field(default_factory=list)
+    group_definitions: list[GroupDefinition] = Field(default_factory=list)
+    stage: Label
+    status: AmendmentStatus
+    proposed_at: AwareDatetime
+    stage_changed_at: AwareDatetime
+    expected_effective: dt.date | None = None
+    effective_from: dt.date | None = None
+    expires: dt.date | None = None
+    decided_at: AwareDatetime | None = None
+
+
+class ScheduleState(OutgoingModel):
+    """A jurisdiction's schedule: listings and groups in force, amendments pending or decided."""
+
+    listings: list[Listing] = Field(default_factory=list)
+    groups: list[GroupListing] = Field(default_factory=list)
+    amendments: list[Amendment] = Field(default_factory=list)
+
+
+class ScheduleChangedData(OutgoingModel):
+    """A substance's legal status changed in the envelope's jurisdiction."""
+
+    match_key: MatchKey
+    amendment_id: Ref = Field(description="The amendment id, or 'baseline:<list_name>'")
+    change: Change
+
+
+class ScheduleChanged(OutgoingEvent):
+    """``aw.schedule.changed.v1``: a substance's status changed. Key: ``data.match_key``."""
+
+    type: Literal["aw.schedule.changed.v1"] = "aw.schedule.changed.v1"
+    data: ScheduleChangedData
+
+
+class ScheduleSnapshot(OutgoingEvent):
+    """``aw.schedule.snapshot.v1``: the whole schedule of one jurisdiction. Key: jurisdiction."""
+
+    type: Literal["aw.schedule.snapshot.v1"] = "aw.schedule.snapshot.v1"
+    data: ScheduleState
