@@ -216,12 +216,14 @@ def _validate(text: str, type_: str) -> Event:
         return EVENT_ADAPTER.validate_json(text, strict=True)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        shown = [f"{_path(e['loc'], type_)}: {_rule(e)}" for e in errors[:_MAX_ERRORS_SHOWN]]
+        shown = []
+        for error in errors[:_MAX_ERRORS_SHOWN]:
+            path = _path(error["loc"], type_)
+            shown.append(f"{path}: {_rule(error)}" if path else _rule(error))
         more = len(errors) - len(shown)
         reason = "; ".join(shown) + (f" (and {more} more)" if more else "")
-        raise ContractError(
-            ErrorClass.SCHEMA_VIOLATION, reason, field=_path(errors[0]["loc"], type_)
-        ) from None
+        field = _path(errors[0]["loc"], type_) or None
+        raise ContractError(ErrorClass.SCHEMA_VIOLATION, reason, field=field) from None
 
 
 def _check_not_future(event: Envelope, now: dt.datetime) -> None:
@@ -256,7 +258,7 @@ def _path(loc: tuple[int | str, ...], type_: str) -> str:
     path = ""
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(message)"
+    return path
 
 
 def _show(value: Any, limit: int = 80) -> str:
