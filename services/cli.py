@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from services.platform import commands as platform_commands
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analogue-watch", description=__doc__)
-    parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    platform_commands.register(subparsers)
     return parser
 
 

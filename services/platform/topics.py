@@ -1,0 +1,98 @@
+"""Create every topic of the contracts' topic table on a broker, idempotently.
+
+The local runner, the tests and docker-compose's init job all call :func:`ensure_topics`
+(through ``analogue-watch topics create``), so the topic table in ``contracts/topics.py`` is
+the only place a topic is declared.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from contracts.topics import TOPICS, Topic
+from services.platform.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def topic_name(topic: Topic, namespace: str = "") -> str:
+    """The broker-side name of ``topic``: the table's name behind the settings' namespace."""
+    return f"{namespace}{topic.name}"
+
+
+def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
+    configs = dict(topic.config)
+    if replication_factor > 1:
+        # With three replicas, an acknowledged write survives the loss of one broker.
+        configs["min.insync.replicas"] = str(min(2, replication_factor))
+    return configs
+
+
+@dataclass(frozen=True)
+class TopicReport:
+    name: str
+    partitions: int
+    action: str  # "created", "exists" or "differs: ..."
+
+
+def ensure_topics(
+    settings: ServiceSettings, topics: Iterable[Topic] = TOPICS, *, timeout_s: float = 30
+) -> list[TopicReport]:
+    """Create the missing topics; report the existing ones and any partition-count drift.
+
+    Existing topics are never altered: changing a partition count remaps keys to partitions,
+    which would split one substance's history. A difference is reported for a person to decide.
+    """
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id="analogue-watch-topics",
+        request_timeout_ms=int(timeout_s * 1000),
+    )
+    try:
+        wanted = {topic_name(t, settings.topic_namespace): t for t in topics}
+        existing = set(admin.list_topics())
+        missing = [
+            NewTopic(
+                name,
+                num_partitions=topic.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=topic_configs(topic, settings.replication_factor),
+            )
+            for name, topic in wanted.items()
+            if name not in existing
+        ]
+        created: set[str] = set()
+        for new_topic in missing:
+            try:
+                admin.create_topics([new_topic], timeout_ms=int(timeout_s * 1000))
+                created.add(new_topic.name)
+            except TopicAlreadyExistsError:  # another runner created it a moment ago
+                pass
+        partitions = _partition_counts(admin, list(wanted))
+    finally:
+        admin.close()
+    reports = []
+    for name, topic in wanted.items():
+        actual = partitions.get(name, 0)
+        if name in created:
+            action = "created"
+        elif actual == topic.partitions:
+            action = "exists"
+        else:
+            action = f"differs: {actual} partitions on the broker, {topic.partitions} in the table"
+            log.warning("topic %s %s", name, action)
+        reports.append(TopicReport(name, actual or topic.partitions, action))
+    return reports
+
+
+def _partition_counts(admin: KafkaAdminClient, names: list[str]) -> dict[str, int]:
+    return {
+        description["name"]: len(description["partitions"])
+        for description in admin.describe_topics(names)
+        if not description.get("error_code")
+    }
