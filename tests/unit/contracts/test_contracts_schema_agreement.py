@@ -7,6 +7,7 @@ An agency validating against ``contracts/schemas/`` must not be surprised by our
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_the_schema_requires_the_type(doc_of):
 
 def test_every_example_in_the_guide_is_valid_against_its_published_schema():
     guide = (CONTRACTS_DIR / "GUIDE.md").read_text(encoding="utf-8")
-    blocks = [json.loads(b) for b in guide.split("```json\n")[1:] for b in [b.split("```")[0]]]
+    blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", guide, flags=re.DOTALL)]
 
     for doc in blocks:
         validator(doc["type"]).validate(doc)
