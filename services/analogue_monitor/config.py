@@ -1,0 +1,32 @@
+"""Analogue monitor settings, from the environment: the alert rule's defaults live here.
+
+Per-jurisdiction overrides come as JSON, e.g.
+``AW_ALERT_RULES='{"KZ": {"min_occurrences": 2, "window_days": 60}}'``.
+"""
+
+from pydantic import BaseModel, ConfigDict, Field, Json
+
+from services.platform.stream import StreamSettings
+
+
+class AlertRuleOverride(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_occurrences: int | None = Field(None, ge=1)
+    window_days: int | None = Field(None, ge=1, le=3650)
+    stall_days: int | None = Field(None, ge=1, le=3650)
+    escalation_factor: int | None = Field(None, ge=2)
+    lateness_days: int | None = Field(None, ge=0, le=3650)
+    similarity_threshold: float | None = Field(None, gt=0, le=1)
+
+
+class MonitorSettings(StreamSettings):
+    metrics_port: int = Field(9103, alias="AW_METRICS_PORT", ge=0, le=65535)
+    data_dir: str = Field(".run/state/analogue_monitor", alias="AW_DATA_DIR")
+    min_occurrences: int = Field(3, alias="AW_MIN_OCCURRENCES", ge=1)
+    window_days: int = Field(90, alias="AW_WINDOW_DAYS", ge=1, le=3650)
+    stall_days: int = Field(180, alias="AW_STALL_DAYS", ge=1, le=3650)
+    escalation_factor: int = Field(2, alias="AW_ESCALATION_FACTOR", ge=2)
+    lateness_days: int = Field(30, alias="AW_LATENESS_DAYS", ge=0, le=3650)
+    alert_rules: Json[dict[str, AlertRuleOverride]] = Field("{}", alias="AW_ALERT_RULES")
+    sweep_interval_s: float = Field(5.0, alias="AW_SWEEP_INTERVAL_S", gt=0)

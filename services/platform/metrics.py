@@ -1,0 +1,67 @@
+"""Metrics every stream service exposes, named ``<service>_<thing>_<unit>``.
+
+Label values are bounded: event types and error classes come from closed lists in
+``contracts``; never a SMILES, InChIKey or case id. Each service's ``metrics.py`` builds one
+:class:`ServiceMetrics` and adds what only it measures.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+# Processing one message ranges from tens of microseconds (a duplicate) to a second (a bounded
+# chemistry time-out), so the buckets span both.
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+
+
+class ServiceMetrics:
+    def __init__(self, service: str, registry: CollectorRegistry | None = None):
+        self.service = service
+        self.registry = registry or CollectorRegistry()
+        p = service
+        self.consumed = Counter(
+            f"{p}_events_consumed_total",
+            "Events consumed, by event type",
+            ["type"],
+            registry=self.registry,
+        )
+        self.rejected = Counter(
+            f"{p}_validation_failures_total",
+            "Messages dead-lettered, by error class",
+            ["error_class"],
+            registry=self.registry,
+        )
+        self.emitted = Counter(
+            f"{p}_events_emitted_total",
+            "Events produced, by event type",
+            ["type"],
+            registry=self.registry,
+        )
+        self.duplicates = Counter(
+            f"{p}_duplicate_events_total",
+            "Events seen before (same event id), ignored",
+            registry=self.registry,
+        )
+        self.processing = Histogram(
+            f"{p}_processing_seconds",
+            "Time to process one message, by handler",
+            ["handler"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            f"{p}_consumer_lag_messages",
+            "Messages not yet consumed, by topic",
+            ["topic"],
+            registry=self.registry,
+        )
+        self.last_event = Gauge(
+            f"{p}_last_event_timestamp_seconds",
+            "Wall-clock time of the last consumed event (for 'no events for a while')",
+            registry=self.registry,
+        )
+
+    def serve(self, port: int) -> None:
+        """Serve ``/metrics`` on ``port`` (0: don't serve)."""
+        if port:
+            start_http_server(port, registry=self.registry)

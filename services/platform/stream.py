@@ -1,0 +1,256 @@
+"""Faust plumbing shared by the stream services: topics from the table, state tables, dead letters.
+
+A service's ``app.py`` builds one :class:`StreamService`, declares its state tables and its
+consumers, and hands each decoded event to a pure handler from ``handlers.py``. Everything a
+handler returns (new state, events to send, rejections) is applied by :meth:`StreamService.apply`.
+
+Processing is at-least-once: faust flushes the producer before committing offsets, and the
+handlers make a redelivered event a no-op (dedup by event id, versions derived from state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import Message
+from pydantic import BaseModel, Field
+
+from contracts.codec import decode, encode
+from contracts.dead_letter import dead_letter_for
+from contracts.envelope import Envelope
+from contracts.errors import ContractError
+from contracts.topics import DEAD_LETTERS, Topic, topic_named
+from services.platform.logs import JsonFormatter, configure_logging
+from services.platform.metrics import ServiceMetrics
+from services.platform.settings import ServiceSettings
+from services.platform.topics import topic_name
+
+log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=BaseModel)
+Handle = Callable[[Envelope, Message], Awaitable[None]]
+
+
+class StreamSettings(ServiceSettings):
+    """Settings of a stream service (each service's ``config.py`` extends these)."""
+
+    data_dir: str = Field(".run/state", alias="AW_DATA_DIR")
+    metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
+
+
+class _IdempotentProducer(faust_aiokafka.Producer):
+    """Faust enables the idempotent producer only inside transactions (exactly-once mode, which
+    has open bugs); at-least-once wants it too, so that a retried send is never written twice."""
+
+    def _settings_extra(self) -> dict[str, Any]:
+        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+
+faust_aiokafka.Transport.Producer = _IdempotentProducer
+
+
+class StateTable(Generic[S]):
+    """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
+
+    Values are stored as the model's JSON bytes, so the changelog topic is readable with any
+    Kafka client and a state model's shape is checked when it is read back.
+    """
+
+    def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
+        self.model = model
+        self.table = app.Table(
+            name,
+            default=None,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=partitions,
+        )
+
+    def get(self, key: str) -> S | None:
+        raw = self.table.get(key.encode())
+        return None if raw is None else self.model.model_validate_json(raw)
+
+    def put(self, key: str, state: S | None) -> None:
+        k = key.encode()
+        if state is None:
+            if k in self.table:
+                del self.table[k]
+            return
+        self.table[k] = state.model_dump_json().encode()
+
+    def keys(self) -> Iterable[str]:
+        """Keys held by this worker (its assigned partitions)."""
+        return (k.decode() for k in self.table)
+
+
+class StreamService:
+    """One faust app for one service, wired to the topic table and the dead-letter topic."""
+
+    def __init__(self, name: str, settings: StreamSettings, metrics: ServiceMetrics):
+        self.name = name
+        self.settings = settings
+        self.metrics = metrics
+        self.app = faust.App(
+            f"{settings.topic_namespace}analogue-watch.{name}",
+            broker=[f"kafka://{server}" for server in settings.kafka_bootstrap_servers.split(",")],
+            store="rocksdb://",  # faust's rocksdb store runs on rocksdict
+            datadir=settings.data_dir,
+            web_enabled=False,
+            processing_guarantee="at_least_once",
+            producer_acks=-1,
+            topic_replication_factor=settings.replication_factor,
+            topic_disable_leader=True,
+            consumer_auto_offset_reset="earliest",
+            # Handlers run in a worker thread (RDKit is CPU-bound): keep the loop free for
+            # heartbeats, and allow a slow structure its bounded time without a rebalance.
+            broker_session_timeout=60.0,
+            broker_heartbeat_interval=3.0,
+        )
+        self._topics: dict[str, faust.TopicT] = {}
+        # One thread: handlers stay sequential per worker, so state updates never interleave.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-handler")
+        self.app.timer(interval=10.0)(self._update_lag)
+
+    # -- topics --------------------------------------------------------------------------
+
+    def topic(self, *topics: Topic) -> faust.TopicT:
+        names = tuple(topic_name(t, self.settings.topic_namespace) for t in topics)
+        key = ",".join(names)
+        if key not in self._topics:
+            self._topics[key] = self.app.topic(
+                *names,
+                key_type=bytes,
+                value_type=bytes,
+                key_serializer="raw",
+                value_serializer="raw",
+                partitions=topics[0].partitions if len(topics) == 1 else None,
+            )
+        return self._topics[key]
+
+    def table_topic(self, message: Message) -> Topic:
+        """The table entry of the topic ``message`` came from."""
+        return topic_named(message.topic.removeprefix(self.settings.topic_namespace))
+
+    def state_table(self, name: str, model: type[S], partitions: int) -> StateTable[S]:
+        return StateTable(self.app, name, model, partitions)
+
+    # -- consuming -----------------------------------------------------------------------
+
+    def consume(self, name: str, topics: Sequence[Topic], handle: Handle) -> None:
+        """Run ``handle`` on every valid event of ``topics``; dead-letter the rest."""
+        accept = frozenset().union(*(t.types for t in topics))
+        channel = self.topic(*topics)
+
+        async def agent(stream: faust.StreamT) -> None:
+            async for event in stream.events():
+                await self._process(name, event.message, accept, handle)
+
+        agent.__name__ = name
+        self.app.agent(channel, name=name)(agent)
+
+    async def _process(
+        self, name: str, message: Message, accept: frozenset[str], handle: Handle
+    ) -> None:
+        started = time.perf_counter()
+        self.metrics.last_event.set_to_current_time()
+        try:
+            event = decode(message.value or b"", accept=accept)
+            self._check_key(message, event)
+        except ContractError as error:
+            await self.dead_letter(message, error)
+            return
+        self.metrics.consumed.labels(event.type).inc()
+        try:
+            await handle(event, message)
+        except Exception as error:  # a bug or a poison message must not stop the service
+            log.exception("handler failed", extra={"handler": name, "event_id": event.id})
+            await self.dead_letter(message, error)
+        finally:
+            self.metrics.processing.labels(name).observe(time.perf_counter() - started)
+
+    def _check_key(self, message: Message, event: Envelope) -> None:
+        """Keys decide partitions, and partitions decide which state an event meets."""
+        topic = self.table_topic(message)
+        expected = topic.key_of(event)
+        actual = (message.key or b"").decode("utf-8", errors="replace")
+        if actual != expected:
+            raise ContractError(
+                "schema_violation",
+                f"message key {actual!r} does not match {expected!r}: key messages on "
+                f"{topic.name} by {topic.key}",
+                field="key",
+            )
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a pure handler off the event loop (in this service's one handler thread)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args))
+
+    # -- producing -----------------------------------------------------------------------
+
+    async def apply(self, outcome: Any, table: StateTable[Any], key: str, message: Message) -> None:
+        """Store the handler's new state, send its events, dead-letter its rejections."""
+        table.put(key, outcome.state)
+        await self.send_all(outcome.emits)
+        for rejection in outcome.rejections:
+            await self.dead_letter(message, ContractError(rejection.error_class, rejection.reason))
+
+    async def send_all(self, emits: Iterable[Any]) -> None:
+        for emit in emits:
+            await self.topic(emit.topic).send(key=emit.key.encode(), value=encode(emit.event))
+            self.metrics.emitted.labels(emit.event.type).inc()
+
+    async def dead_letter(self, message: Message, error: BaseException) -> None:
+        letter = dead_letter_for(
+            message.value or b"",
+            source_topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            error=error,
+            service=self.name,
+            now=datetime.now(UTC),
+        )
+        self.metrics.rejected.labels(letter.data.error_class.value).inc()
+        log.warning(
+            "dead-lettered",
+            extra={
+                "topic": message.topic,
+                "offset": message.offset,
+                "error_class": letter.data.error_class.value,
+                "reason": letter.data.reason[:300],
+            },
+        )
+        await self.topic(DEAD_LETTERS).send(
+            key=DEAD_LETTERS.key_of(letter).encode(), value=encode(letter)
+        )
+
+    # -- operations ----------------------------------------------------------------------
+
+    async def _update_lag(self) -> None:
+        monitor = self.app.monitor
+        lag: dict[str, int] = {}
+        for tp, end in (monitor.tp_end_offsets or {}).items():
+            read = (monitor.tp_read_offsets or {}).get(tp, -1)
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - read - 1)
+        for topic, value in lag.items():
+            self.metrics.consumer_lag.labels(topic).set(value)
+
+    def main(self) -> None:
+        """Run this service's worker until it is stopped (SIGTERM or Ctrl-C)."""
+        configure_logging(self.settings.log_level)
+        self.metrics.serve(self.settings.metrics_port)
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        worker = faust.Worker(
+            self.app, loglevel=self.settings.log_level, loghandlers=[handler], quiet=True
+        )
+        worker.execute_from_commandline()
