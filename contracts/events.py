@@ -31,7 +31,7 @@ from contracts.legislation import (
     AmendmentWithdrawn,
     BaselineListed,
 )
-from contracts.schedule import ScheduleChanged, ScheduleSnapshot
+from contracts.schedule import ScheduleChanged, ScheduleSnapshot, SweepRequested
 from contracts.seizure import SeizureItemLinked, SeizureReported
 
 Event = Annotated[
@@ -47,6 +47,7 @@ Event = Annotated[
     | SubstanceDetected
     | ScheduleChanged
     | ScheduleSnapshot
+    | SweepRequested
     | AlertRaised
     | AlertUpdated
     | AlertSuppressed

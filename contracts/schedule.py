@@ -117,3 +117,23 @@ class ScheduleSnapshot(OutgoingEvent):
 
     type: Literal["aw.schedule.snapshot.v1"] = "aw.schedule.snapshot.v1"
     data: ScheduleState
+
+
+class SweepRequestedData(OutgoingModel):
+    """Re-evaluate every substance a monitor partition holds, as of ``as_of`` (event time)."""
+
+    partition: int = Field(ge=0, description="The partition of aw.detections to sweep")
+    as_of: AwareDatetime = Field(description="Event time to evaluate at: the monitor's watermark")
+
+
+class SweepRequested(OutgoingEvent):
+    """``aw.monitor.sweep-requested.v1`` (internal): the analogue monitor's periodic sweep.
+
+    Sent by a monitor worker to each partition it owns, so that the sweep runs inside that
+    partition's stream (where its state may be written): group rules newly in force, stalled
+    amendments and lapsed controls are found without waiting for a new sighting.
+    Key: the partition number, sent to that partition.
+    """
+
+    type: Literal["aw.monitor.sweep-requested.v1"] = "aw.monitor.sweep-requested.v1"
+    data: SweepRequestedData

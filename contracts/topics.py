@@ -162,6 +162,19 @@ SCHEDULE_CHANGES = Topic(
     consumers=("analogue_monitor",),
 )
 
+SWEEPS = Topic(
+    name="aw.monitor.sweeps",
+    key="partition number (data.partition), sent to that partition of a co-partitioned set",
+    key_of=lambda event: str(event.data.partition),
+    value_types=("aw.monitor.sweep-requested.v1",),
+    partitions=DETECTIONS.partitions,
+    cleanup_policy="delete",
+    retention_ms=DAY_MS,
+    description="The analogue monitor's periodic re-evaluation requests, one per partition.",
+    producers=("analogue_monitor",),
+    consumers=("analogue_monitor",),
+)
+
 ALERTS = Topic(
     name="aw.alerts",
     key="alert id (data.alert_id)",
@@ -202,6 +215,7 @@ TOPICS: tuple[Topic, ...] = (
     DETECTIONS,
     SCHEDULE_STATE,
     SCHEDULE_CHANGES,
+    SWEEPS,
     ALERTS,
     DEAD_LETTERS,
 )

@@ -50,6 +50,8 @@ from contracts.schedule import (
     ScheduleChangedData,
     ScheduleSnapshot,
     ScheduleState,
+    SweepRequested,
+    SweepRequestedData,
 )
 from contracts.seizure import (
     SeizedItem,
@@ -201,6 +203,10 @@ def _internal() -> list[Envelope]:
             data=ScheduleChangedData(
                 match_key="UOZWZANRCOALQL", amendment_id="KZ-AMD-2026-014", change="proposed"
             ),
+        ),
+        SweepRequested(
+            **_envelope("ev-sweep-1", at=at),
+            data=SweepRequestedData(partition=4, as_of=at),
         ),
         ScheduleSnapshot(
             **_envelope("ev-snap-1", at=at),

@@ -12,6 +12,7 @@ from contracts.topics import (
     LAB_RESULTS,
     SCHEDULE_CHANGES,
     SEIZURE_ITEMS,
+    SWEEPS,
     TOPICS,
     topic_for_type,
     topic_named,
@@ -26,6 +27,7 @@ ARCHITECTURE = [
     ("aw.detections", 6, "delete", 730),
     ("aw.schedule.state", 3, "compact", None),
     ("aw.schedule.changes", 6, "delete", 730),
+    ("aw.monitor.sweeps", 6, "delete", 1),
     ("aw.alerts", 6, "delete", 730),
     ("aw.dead-letters", 3, "delete", 30),
 ]
@@ -49,7 +51,7 @@ def test_every_event_type_is_carried_by_exactly_one_topic():
 
 def test_joined_topics_are_co_partitioned():
     assert LAB_RESULTS.partitions == SEIZURE_ITEMS.partitions
-    assert DETECTIONS.partitions == SCHEDULE_CHANGES.partitions
+    assert DETECTIONS.partitions == SCHEDULE_CHANGES.partitions == SWEEPS.partitions
 
 
 def test_compacted_topics_keep_their_latest_value_forever():
