@@ -95,6 +95,12 @@ class ScheduleState(OutgoingModel):
     listings: list[Listing] = Field(default_factory=list)
     groups: list[GroupListing] = Field(default_factory=list)
     amendments: list[Amendment] = Field(default_factory=list)
+    version: int = Field(
+        default=0,
+        ge=0,
+        description="How many distinct legislation events the registry has applied: grows by one "
+        "with every change, so a consumer can tell whether its copy is new enough",
+    )
 
 
 class ScheduleChangedData(OutgoingModel):
@@ -103,6 +109,12 @@ class ScheduleChangedData(OutgoingModel):
     match_key: MatchKey
     amendment_id: Ref = Field(description="The amendment id, or 'baseline:<list_name>'")
     change: Change
+    schedule_version: int = Field(
+        default=0,
+        ge=0,
+        description="The schedule version (ScheduleState.version) that includes this change: "
+        "evaluate the change against a copy of the schedule at least this new",
+    )
 
 
 class ScheduleChanged(OutgoingEvent):
