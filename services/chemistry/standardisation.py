@@ -1,0 +1,493 @@
+"""From a reported structure to its parent compound and the keys the pipeline matches on.
+
+Control lists name a substance "and its salts, isomers and stereoisomers", and labs report what
+they measured: a hydrochloride, a zwitterion, an unusual tautomer. :func:`standardise` reduces each
+to the *parent*: the neutral, largest organic fragment in a canonical tautomer, in a chain of small
+steps ``Mol -> Mol`` (none changes the molecule it is given):
+
+1. :func:`cleanup`: explicit hydrogens removed, metals disconnected, functional groups drawn the
+   standard way (nitro, N-oxide, ...), charges moved to the most acidic sites;
+2. :func:`strip_salts_and_solvents`: known counterions and solvents dropped;
+3. :func:`keep_largest_organic_fragment`: one organic compound kept, or a typed error for none or
+   for a mixture of several comparable compounds;
+4. :func:`neutralise`: charges neutralised where a proton can be added or removed;
+5. :func:`canonical_tautomer`: RDKit's canonical tautomer, where affordable (size and time) and
+   only when it leaves the substance the same by standard InChI; otherwise the tautomer as drawn.
+
+The parent's standard InChIKey is the *substance key*; the InChIKey with stereo layers removed is
+the *match key* used for listings, which cover all stereoisomers.
+
+>>> parent = standardise("C[C@H](N)Cc1ccccc1.OS(=O)(=O)O")
+>>> parent.canonical_smiles, parent.substance_key
+('C[C@H](N)Cc1ccccc1', 'KWTSXDURSIMDCE-QMMMGPOBSA-N')
+>>> parent.match_key
+'KWTSXDURSIMDCE-UHFFFAOYSA-N'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rdkit import Chem, rdBase
+from rdkit.Chem.MolStandardize import rdMolStandardize
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
+
+from services.chemistry.intake import DEFAULT_LIMITS, Limits, StructureError, read_structure
+
+if TYPE_CHECKING:
+    from contracts.substances import Structure
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A standardised parent compound: equal to another exactly when it is the same substance.
+
+    ``notes`` says what standardisation did to the reported structure; it and ``mol`` take no
+    part in equality, so a hydrochloride and its free base give equal parents.
+    """
+
+    substance_key: str
+    match_key: str
+    canonical_smiles: str
+    formula: str
+    heavy_atoms: int
+    mol: Chem.Mol = field(compare=False, hash=False, repr=False)
+    notes: tuple[str, ...] = field(default=(), compare=False, hash=False)
+
+
+Step = Callable[[Chem.Mol], Chem.Mol]
+
+
+# --- 1. cleanup -------------------------------------------------------------------------------
+
+_METAL = Chem.MolFromSmarts("[Li,Na,K,Mg,Ca,Al,Mn,Fe,Co,Ni,Cu,Zn,Ag,Pt,Au,Hg]")
+_normalizer = rdMolStandardize.Normalizer()
+_reionizer = rdMolStandardize.Reionizer()
+_metal_disconnector = rdMolStandardize.MetalDisconnector()
+
+
+def cleanup(mol: Chem.Mol) -> Chem.Mol:
+    """Remove explicit hydrogens, disconnect metals, normalise groups, put charges where they go.
+
+    >>> Chem.MolToSmiles(cleanup(Chem.MolFromSmiles("C[N+](=O)[O-].[H]OC")))
+    'CO.C[N+](=O)[O-]'
+    >>> Chem.MolToSmiles(cleanup(Chem.MolFromSmiles("CN(=O)=O")))
+    'C[N+](=O)[O-]'
+    """
+    if mol.GetNumAtoms() != mol.GetNumHeavyAtoms():
+        mol = Chem.RemoveHs(mol)
+    if mol.HasSubstructMatch(_METAL):
+        mol = _metal_disconnector.Disconnect(mol)
+    mol = _normalizer.normalize(mol)
+    if _is_charged(mol):
+        mol = _reionizer.reionize(mol)
+    return mol
+
+
+_CHARGED_ATOM = Chem.MolFromSmarts("[!+0]")
+
+
+def _is_charged(mol: Chem.Mol) -> bool:
+    return mol.HasSubstructMatch(_CHARGED_ATOM)
+
+
+# --- 2. salts and solvents ----------------------------------------------------------------------
+
+COUNTERIONS_AND_SOLVENTS: dict[str, str] = {
+    # anions as their neutral acid (the skeleton key ignores protonation), metals as their cation
+    "hydrochloric acid": "Cl",
+    "hydrobromic acid": "Br",
+    "hydroiodic acid": "I",
+    "hydrofluoric acid": "F",
+    "sulfuric acid": "OS(=O)(=O)O",
+    "nitric acid": "O[N+](=O)[O-]",
+    "phosphoric acid": "OP(=O)(O)O",
+    "perchloric acid": "OCl(=O)(=O)=O",
+    "hexafluorophosphoric acid": "F[P-](F)(F)(F)(F)F",
+    "tetrafluoroboric acid": "F[B-](F)(F)F",
+    "carbonic acid": "OC(=O)O",
+    "sodium": "[Na+]",
+    "potassium": "[K+]",
+    "lithium": "[Li+]",
+    "calcium": "[Ca+2]",
+    "magnesium": "[Mg+2]",
+    "zinc": "[Zn+2]",
+    "ammonia": "N",
+    "formic acid": "OC=O",
+    "acetic acid": "CC(=O)O",
+    "trifluoroacetic acid": "OC(=O)C(F)(F)F",
+    "oxalic acid": "OC(=O)C(=O)O",
+    "malonic acid": "OC(=O)CC(=O)O",
+    "succinic acid": "OC(=O)CCC(=O)O",
+    "fumaric or maleic acid": "OC(=O)C=CC(=O)O",
+    "malic acid": "OC(=O)CC(O)C(=O)O",
+    "tartaric acid": "OC(=O)C(O)C(O)C(=O)O",
+    "citric acid": "OC(=O)CC(O)(CC(=O)O)C(=O)O",
+    "lactic acid": "CC(O)C(=O)O",
+    "benzoic acid": "OC(=O)c1ccccc1",
+    "methanesulfonic acid": "CS(=O)(=O)O",
+    "benzenesulfonic acid": "OS(=O)(=O)c1ccccc1",
+    "p-toluenesulfonic acid": "Cc1ccc(S(=O)(=O)O)cc1",
+    "camphorsulfonic acid": "CC1(C)C2CCC1(CS(=O)(=O)O)C(=O)C2",
+    "water": "O",
+    "methanol": "CO",
+    "ethanol": "CCO",
+    "isopropanol": "CC(C)O",
+    "acetone": "CC(C)=O",
+    "acetonitrile": "CC#N",
+    "dimethyl sulfoxide": "CS(C)=O",
+    "dimethylformamide": "CN(C)C=O",
+    "dichloromethane": "ClCCl",
+    "chloroform": "ClC(Cl)Cl",
+    "diethyl ether": "CCOCC",
+    "ethyl acetate": "CCOC(C)=O",
+    "tetrahydrofuran": "C1CCOC1",
+}
+"""Fragments dropped when something else remains, by name. Matched on the first block of the
+InChIKey (the skeleton), so charge state, protonation and stereo do not matter."""
+
+_LARGEST_COUNTERION = 16
+
+
+def _skeleton(mol: Chem.Mol) -> str:
+    with rdBase.BlockLogs():
+        return Chem.MolToInchiKey(mol)[:14]
+
+
+_COUNTERION_BY_SKELETON = {
+    _skeleton(Chem.MolFromSmiles(smiles)): name for name, smiles in COUNTERIONS_AND_SOLVENTS.items()
+}
+
+
+def strip_salts_and_solvents(mol: Chem.Mol) -> Chem.Mol:
+    """Drop known counterions and solvents, unless nothing else would remain.
+
+    >>> Chem.MolToSmiles(strip_salts_and_solvents(Chem.MolFromSmiles("CNC(C)Cc1ccccc1.Cl.O")))
+    'CNC(C)Cc1ccccc1'
+    >>> Chem.MolToSmiles(strip_salts_and_solvents(Chem.MolFromSmiles("CC(=O)O")))
+    'CC(=O)O'
+    """
+    fragments = Chem.GetMolFrags(mol)
+    if len(fragments) == 1:
+        return mol
+    dropped = [atoms for atoms in fragments if _counterion_name(mol, atoms) is not None]
+    if not dropped or len(dropped) == len(fragments):
+        return mol
+    return _without_atoms(mol, [index for atoms in dropped for index in atoms])
+
+
+def counterions_in(mol: Chem.Mol) -> list[str]:
+    """Names of the known counterions and solvents among the fragments of ``mol``.
+
+    >>> counterions_in(Chem.MolFromSmiles("CNC(C)Cc1ccccc1.Cl.O"))
+    ['hydrochloric acid', 'water']
+    """
+    names = (_counterion_name(mol, atoms) for atoms in Chem.GetMolFrags(mol))
+    return [name for name in names if name is not None]
+
+
+def _counterion_name(mol: Chem.Mol, atoms: tuple[int, ...]) -> str | None:
+    heavy = sum(1 for index in atoms if mol.GetAtomWithIdx(index).GetAtomicNum() > 1)
+    if heavy > _LARGEST_COUNTERION:
+        return None  # too big to be one: spare the InChI
+    return _COUNTERION_BY_SKELETON.get(_skeleton(_fragment(mol, atoms)))
+
+
+def _fragment(mol: Chem.Mol, atoms: tuple[int, ...]) -> Chem.Mol:
+    keep = set(atoms)
+    return _without_atoms(mol, [i for i in range(mol.GetNumAtoms()) if i not in keep])
+
+
+def _without_atoms(mol: Chem.Mol, indices: list[int]) -> Chem.Mol:
+    editable = Chem.RWMol(mol)
+    for index in sorted(indices, reverse=True):
+        editable.RemoveAtom(index)
+    result = editable.GetMol()
+    result.UpdatePropertyCache(strict=False)
+    return result
+
+
+# --- 3. one organic compound ------------------------------------------------------------------
+
+MIXTURE_RATIO = 0.5
+"""A second, different organic compound with at least this fraction of the largest one's heavy
+atoms makes the input a mixture nobody should guess the substance of."""
+
+
+def keep_largest_organic_fragment(mol: Chem.Mol) -> Chem.Mol:
+    """Keep the largest organic (carbon-containing) fragment; refuse none or a real mixture.
+
+    Copies of the same compound count once; if they differ only in stereo (a racemate drawn as
+    both enantiomers) the parent keeps no stereo.
+
+    >>> Chem.MolToSmiles(keep_largest_organic_fragment(Chem.MolFromSmiles("CC(N)Cc1ccccc1.CCCC")))
+    'CC(N)Cc1ccccc1'
+    >>> keep_largest_organic_fragment(Chem.MolFromSmiles("[Na+].[Cl-]"))
+    Traceback (most recent call last):
+    ...
+    services.chemistry.intake.StructureError: no_organic_fragment: ...
+    """
+    fragments = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+    if len(fragments) == 1 and _has_carbon(mol):
+        return mol
+    organic = [fragment for fragment in fragments if _has_carbon(fragment)]
+    if not organic:
+        shown = ", ".join(sorted(_formula(fragment) for fragment in fragments)[:5])
+        raise StructureError("no_organic_fragment", f"no fragment contains carbon ({shown})")
+    if len(organic) == 1:
+        return organic[0]
+    return _one_compound(organic)
+
+
+_CARBON = Chem.MolFromSmarts("[#6]")
+
+
+def _has_carbon(mol: Chem.Mol) -> bool:
+    return mol.HasSubstructMatch(_CARBON)
+
+
+def _one_compound(organic: list[Chem.Mol]) -> Chem.Mol:
+    with rdBase.BlockLogs():
+        keys = [Chem.MolToInchiKey(f) for f in organic]
+    by_substance: dict[str, tuple[Chem.Mol, set[str]]] = {}
+    for fragment, key in zip(organic, keys, strict=True):
+        mol, variants = by_substance.setdefault(key[:14], (fragment, set()))
+        variants.add(key[15:25])  # the stereo and isotope block
+    ranked = sorted(by_substance.values(), key=lambda entry: -entry[0].GetNumHeavyAtoms())
+    largest, variants = ranked[0]
+    if len(ranked) > 1:
+        runner_up = ranked[1][0]
+        if runner_up.GetNumHeavyAtoms() >= MIXTURE_RATIO * largest.GetNumHeavyAtoms():
+            raise StructureError(
+                "ambiguous_mixture",
+                f"{len(ranked)} different organic compounds of comparable size "
+                f"({Chem.MolToSmiles(largest)} and {Chem.MolToSmiles(runner_up)}); "
+                "report them as separate substances",
+            )
+    if len(variants) > 1:
+        largest = Chem.Mol(largest)
+        Chem.RemoveStereochemistry(largest)
+    return largest
+
+
+def _formula(mol: Chem.Mol) -> str:
+    mol.UpdatePropertyCache(strict=False)
+    return CalcMolFormula(mol)
+
+
+# --- 4. charges -------------------------------------------------------------------------------
+
+_uncharger = rdMolStandardize.Uncharger(canonicalOrder=True)
+
+
+def neutralise(mol: Chem.Mol) -> Chem.Mol:
+    """Neutralise charges by adding or removing protons (quaternary nitrogen stays charged).
+
+    >>> Chem.MolToSmiles(neutralise(Chem.MolFromSmiles("C[NH2+]C(C)Cc1ccccc1")))
+    'CNC(C)Cc1ccccc1'
+    >>> Chem.MolToSmiles(neutralise(Chem.MolFromSmiles("C[N+](C)(C)C")))
+    'C[N+](C)(C)C'
+    """
+    if not _is_charged(mol):
+        return mol
+    neutral = _uncharger.uncharge(mol)
+    return mol if Chem.MolToSmiles(neutral) == Chem.MolToSmiles(mol) else neutral
+
+
+# --- 5. tautomer ------------------------------------------------------------------------------
+
+_TAUTOMER_PRONE = tuple(
+    Chem.MolFromSmarts(smarts)
+    for smarts in (
+        "[#8,#16;H1]-[#6,#7]=[#6,#7]",  # enol, iminol (lactim), thiol forms
+        "[#7;!H0]-[#6]=[#6]",  # enamine
+        "[#7;!H0]-[#6;!a]=[#7]",  # amidine, guanidine
+        "[#7,#8;H1]-[#7]=[#6]",  # hydrazone, oxime (azo and nitroso forms)
+        "[#8,#16;H1]-c:n",  # 2-hydroxy-azine (the pyridone is usually preferred)
+        "[#8,#16;H1]-c:c:c:n",  # 4-hydroxy-azine
+        "[nH]:[#6,#7]:n",  # imidazole, triazole: the ring NH could sit on another nitrogen
+        "[nH]:n",  # pyrazole, indazole
+        "c=[#7]",  # exocyclic imine on an aromatic ring (an aminoazine drawn as its imine)
+    )
+)
+"""Groups that can be drawn as a tautomer RDKit might not prefer. Molecules with none of them are
+already in the only form RDKit would choose, and skip the (costly) enumeration."""
+
+
+def _tautomer_enumerator() -> rdMolStandardize.TautomerEnumerator:
+    enumerator = rdMolStandardize.TautomerEnumerator()
+    enumerator.SetMaxTautomers(128)
+    enumerator.SetMaxTransforms(512)
+    # Keep stereo: the default would erase the stereocentre of every cathinone (keto-enol).
+    enumerator.SetRemoveSp3Stereo(False)
+    enumerator.SetRemoveBondStereo(False)
+    return enumerator
+
+
+_tautomers = _tautomer_enumerator()
+
+
+def canonical_tautomer(mol: Chem.Mol, inchi: str | None = None) -> Chem.Mol:
+    """RDKit's canonical tautomer, when there is one to choose and it is the same substance.
+
+    Runs only when the molecule has a group in :data:`_TAUTOMER_PRONE` (other molecules are
+    already in the form RDKit would choose). The result must have the same standard InChIKey:
+    RDKit's favourite sometimes moves a hydrogen across carbon, which makes a different compound;
+    then the best-scoring tautomer that InChI agrees is the same compound is taken instead.
+    ``inchi`` is the molecule's standard InChI, if already known.
+
+    >>> Chem.MolToSmiles(canonical_tautomer(Chem.MolFromSmiles("Oc1ccccn1")))
+    'O=c1cccc[nH]1'
+    >>> Chem.MolToSmiles(canonical_tautomer(Chem.MolFromSmiles("CC(O)=Nc1ccc(O)cc1")))
+    'CC(=O)Nc1ccc(O)cc1'
+    """
+    if not any(mol.HasSubstructMatch(group) for group in _TAUTOMER_PRONE):
+        return mol
+    with rdBase.BlockLogs():
+        tautomer = _tautomers.Canonicalize(mol)
+    drawn = Chem.MolToSmiles(mol)
+    if Chem.MolToSmiles(tautomer) == drawn:
+        return mol
+    key = Chem.InchiToInchiKey(inchi or standard_inchi(mol))
+    if _inchikey(tautomer) == key:
+        return tautomer
+    return _best_tautomer_with_key(mol, drawn, key)
+
+
+def _best_tautomer_with_key(mol: Chem.Mol, drawn: str, key: str) -> Chem.Mol:
+    # RDKit's own order (score, then SMILES), restricted to the tautomers InChI agrees are `mol`.
+    with rdBase.BlockLogs():
+        tautomers = _tautomers.Enumerate(mol).tautomers
+    ranked = sorted(
+        (-rdMolStandardize.TautomerEnumerator.ScoreTautomer(t), Chem.MolToSmiles(t), t)
+        for t in tautomers
+    )
+    for _, smiles, tautomer in ranked:
+        if smiles == drawn:
+            return mol
+        if _inchikey(tautomer) == key:
+            return tautomer
+    return mol
+
+
+def _inchikey(mol: Chem.Mol) -> str:
+    return Chem.InchiToInchiKey(standard_inchi(mol))
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+_STEREO_LAYER = re.compile(r"/[btms][^/]*")
+
+
+def standard_inchi(mol: Chem.Mol) -> str:
+    """The standard InChI of ``mol``, or raise StructureError.
+
+    >>> standard_inchi(Chem.MolFromSmiles("CCO"))
+    'InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3'
+    """
+    with rdBase.BlockLogs():
+        inchi = Chem.MolToInchi(mol, options="-W1")
+    if not inchi:
+        raise StructureError(
+            "unparsable", f"the InChI library refused {Chem.MolToSmiles(mol)} (or took over 1 s)"
+        )
+    return inchi
+
+
+def without_stereo_layers(inchi: str) -> str:
+    """The InChI with its stereo layers (/b /t /m /s) removed: one key for every stereoisomer.
+
+    >>> without_stereo_layers("InChI=1S/C3H7NO2/c1-2(4)3(5)6/h2H,4H2,1H3,(H,5,6)/t2-/m0/s1")
+    'InChI=1S/C3H7NO2/c1-2(4)3(5)6/h2H,4H2,1H3,(H,5,6)'
+    """
+    return _STEREO_LAYER.sub("", inchi)
+
+
+def identify(mol: Chem.Mol, inchi: str | None = None, notes: tuple[str, ...] = ()) -> Parent:
+    """The :class:`Parent` record of an already standardised molecule (``inchi`` if known).
+
+    >>> identify(Chem.MolFromSmiles("CCO")).substance_key
+    'LFQSCWFLJHTTHZ-UHFFFAOYSA-N'
+    """
+    inchi = inchi or standard_inchi(mol)
+    return Parent(
+        substance_key=Chem.InchiToInchiKey(inchi),
+        match_key=Chem.InchiToInchiKey(without_stereo_layers(inchi)),
+        canonical_smiles=Chem.MolToSmiles(mol),
+        formula=CalcMolFormula(mol),
+        heavy_atoms=mol.GetNumHeavyAtoms(),
+        mol=mol,
+        notes=notes,
+    )
+
+
+# --- the chain --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stage:
+    step: Step
+    note: Callable[[Chem.Mol], str] | None = None
+    """What to tell the reader when the step changed something, given the molecule before it."""
+
+
+_CHAIN = (
+    _Stage(cleanup),
+    _Stage(strip_salts_and_solvents, lambda before: "removed " + ", ".join(_names(before))),
+    _Stage(keep_largest_organic_fragment, lambda before: "kept the largest organic fragment"),
+    _Stage(neutralise, lambda before: "neutralised charges"),
+)
+
+
+def _names(before: Chem.Mol) -> list[str]:
+    return sorted(set(counterions_in(before)))
+
+
+def standardise(structure: Structure | str, limits: Limits = DEFAULT_LIMITS) -> Parent:
+    """Read a structure and reduce it to its parent compound, or raise StructureError.
+
+    >>> standardise("CN[C@@H](C)Cc1ccccc1.Cl").notes
+    ('removed hydrochloric acid',)
+    >>> standardise("[Na+].[Cl-]").substance_key
+    Traceback (most recent call last):
+    ...
+    services.chemistry.intake.StructureError: no_organic_fragment: no fragment ... (Cl-, Na+)
+    """
+    started = time.perf_counter()
+    mol = read_structure(structure, limits)
+    notes: list[str] = []
+    for stage in _CHAIN:
+        _check_budget(started, limits, stage.step.__name__)
+        result = stage.step(mol)
+        if result is not mol and stage.note is not None:
+            notes.append(stage.note(mol))
+        mol = result
+    _check_budget(started, limits, "standard_inchi")
+    inchi = standard_inchi(mol)
+    if _tautomer_affordable(mol, started, limits):
+        tautomer = canonical_tautomer(mol, inchi)
+        if tautomer is not mol:
+            notes.append("chose the canonical tautomer")
+            mol = tautomer
+    else:
+        notes.append("kept the tautomer as drawn: molecule too large or time budget half spent")
+    return identify(mol, inchi, tuple(notes))
+
+
+def _check_budget(started: float, limits: Limits, next_step: str) -> None:
+    if time.perf_counter() - started > limits.time_budget_s:
+        raise StructureError(
+            "timeout",
+            f"standardisation passed its {limits.time_budget_s:g} s budget before {next_step}",
+        )
+
+
+def _tautomer_affordable(mol: Chem.Mol, started: float, limits: Limits) -> bool:
+    return (
+        mol.GetNumHeavyAtoms() <= limits.tautomer_max_heavy_atoms
+        and time.perf_counter() - started < limits.time_budget_s / 2
+    )
