@@ -1,0 +1,1 @@
+"""Pure domain logic shared by the services: schedule state, occurrences, alert lifecycle."""
