@@ -6,12 +6,14 @@ import argparse
 import sys
 
 from services.platform import commands as platform_commands
+from services.tools import alerts as alert_tools
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="analogue-watch", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     platform_commands.register(subparsers)
+    alert_tools.register(subparsers)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Command-line tools for people around the pipeline: publishing agency files, reading alerts."""

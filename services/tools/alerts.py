@@ -1,0 +1,346 @@
+"""``analogue-watch alerts tail`` and ``alerts list``: the alert topic on the command line.
+
+``tail`` follows ``aw.alerts`` and prints each alert event as it arrives; ``list`` reads the topic
+from the beginning to its current end and prints the latest state of every alert. Both filter by
+jurisdiction and status, and print one alert event JSON per line with ``--json`` (the same JSON as
+on the topic, so ``jq`` and scripts see exactly what services see).
+
+:func:`format_alert` is the one place an alert becomes a line of text; it is pure and is reused by
+the demo. Text from agencies is stripped of control characters before it reaches a terminal.
+
+>>> clean("alpha-PHP\\x1b[2J\\nAlmaty")
+'alpha-PHP [2J Almaty'
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+
+from kafka import KafkaConsumer, TopicPartition
+
+from contracts.alerts import AlertStatus
+from contracts.codec import decode
+from contracts.errors import ContractError
+from contracts.topics import ALERTS
+from services.alert_board.view import AlertEvent, board_order, latest_versions
+from services.platform.logs import configure_logging
+from services.platform.settings import ServiceSettings
+from services.platform.topics import topic_name
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 500
+MAX_LISTED = 4  # regions or names shown on one line before "+N more"
+REASON_CHARS = 240
+
+
+# -- formatting (pure) ---------------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences, newlines) become
+    spaces, invisible format characters (bidirectional overrides) are dropped."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            out.append(" ")
+        elif not category.startswith("C"):
+            out.append(char)
+    return " ".join("".join(out).split())
+
+
+def _some(items: Sequence[str], limit: int = MAX_LISTED) -> str:
+    shown = [clean(i) for i in items[:limit]]
+    more = len(items) - len(shown)
+    return ", ".join(shown) + (f" +{more} more" if more > 0 else "")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def substance_label(event: AlertEvent) -> str:
+    """The substance's first reported name and any others, or its match key if it has no name."""
+    names = [clean(n) for n in event.data.reported_names]
+    if not names:
+        return f"unnamed substance {event.data.match_key}"
+    if len(names) == 1:
+        return names[0]
+    return f"{names[0]} (reported: {_some(names[1:])})"
+
+
+def analogue_label(event: AlertEvent) -> str:
+    """Why it is an analogue: the nearest listed substance, how similar, how much core is shared."""
+    if not event.data.nearest_listed:
+        return "no listed analogue named"
+    nearest = event.data.nearest_listed[0]
+    details = [f"similarity {nearest.similarity:.2f}"]
+    if nearest.core_coverage is not None:
+        details.append(f"shared core {nearest.core_coverage:.0%}")
+    return f"analogue of {clean(nearest.name)} ({', '.join(details)})"
+
+
+def format_alert(event: AlertEvent) -> str:
+    """One alert event as two lines for people: what and where, then why.
+
+    First line: ``[STATUS vN] jurisdiction substance — analogue of … · occurrences · regions ·
+    channels · alert id``. Second line, indented: the reason, pending amendments, foreign sightings
+    and, once resolved, the time it took to control the substance.
+    """
+    d = event.data
+    occurrences = f"{d.occurrence_count} occurrence{'s' if d.occurrence_count != 1 else ''}"
+    head = [
+        f"[{d.status.value.upper()} v{d.version}] {d.jurisdiction} {substance_label(event)}"
+        f" — {analogue_label(event)}",
+        f"{occurrences} in {d.window_days} d",
+    ]
+    if d.regions:
+        head.append(_some(d.regions))
+    if d.channels:
+        head.append(_some([c.value.replace("_", " ") for c in d.channels]))
+    head.append(clean(d.alert_id))
+    why = [f"why: {_shorten(clean(d.reason), REASON_CHARS)}"]
+    if d.pending_amendments:
+        why.append(
+            "pending: "
+            + _some([f"{clean(p.amendment_id)} ({clean(p.stage)})" for p in d.pending_amendments])
+        )
+    if d.foreign_sightings:
+        why.append(
+            "also seen in "
+            + _some([f"{s.jurisdiction} ×{s.count}" for s in d.foreign_sightings], limit=6)
+        )
+    if d.time_to_control_days is not None:
+        why.append(f"controlled {d.time_to_control_days:.0f} d after first seen")
+    return " · ".join(head) + "\n    " + " · ".join(why)
+
+
+def format_table(events: Sequence[AlertEvent]) -> str:
+    """The latest alerts as an aligned text table with a count line."""
+    if not events:
+        return "0 alerts"
+    header = (
+        "ALERT ID",
+        "STATUS",
+        "V",
+        "SUBSTANCE",
+        "NEAREST LISTED",
+        "SIM",
+        "OCC",
+        "LAST SEEN",
+        "REGIONS",
+    )
+    rows = [header] + [_table_row(e) for e in events]
+    caps = (40, 10, 4, 30, 24, 4, 8, 10, 32)
+    widths = [min(cap, max(len(r[i]) for r in rows)) for i, cap in enumerate(caps)]
+    lines = [
+        "  ".join(_shorten(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    counts = {s: sum(e.data.status == s for e in events) for s in AlertStatus}
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    lines.append(
+        f"{len(events)} alert{'s' if len(events) != 1 else ''}"
+        + (f": {summary}" if summary else "")
+    )
+    return "\n".join(lines)
+
+
+def _table_row(event: AlertEvent) -> tuple[str, ...]:
+    d = event.data
+    nearest = d.nearest_listed[0] if d.nearest_listed else None
+    return (
+        clean(d.alert_id),
+        d.status.value,
+        str(d.version),
+        clean(d.reported_names[0]) if d.reported_names else d.match_key,
+        clean(nearest.name) if nearest else "-",
+        f"{nearest.similarity:.2f}" if nearest else "-",
+        f"{d.occurrence_count}/{d.window_days}d",
+        d.last_seen.date().isoformat(),
+        _some(d.regions, limit=3) or "-",
+    )
+
+
+def matches(event: AlertEvent, jurisdictions: set[str], statuses: set[str]) -> bool:
+    """Whether ``event`` passes the filters (an empty filter passes everything)."""
+    return (not jurisdictions or event.jurisdiction in jurisdictions) and (
+        not statuses or event.data.status.value in statuses
+    )
+
+
+# -- reading the topic -------------------------------------------------------------------
+
+
+def _open(settings: ServiceSettings) -> tuple[KafkaConsumer, list[TopicPartition]]:
+    """A consumer assigned every partition of the alert topic: no group, nothing committed."""
+    name = topic_name(ALERTS, settings.topic_namespace)
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id="analogue-watch-alerts",
+        group_id=None,
+        enable_auto_commit=False,
+    )
+    partitions = consumer.partitions_for_topic(name)
+    if not partitions:
+        consumer.close()
+        raise SystemExit(
+            f"topic {name} does not exist on {settings.kafka_bootstrap_servers}; "
+            "create the topics with `analogue-watch topics create`"
+        )
+    assigned = [TopicPartition(name, p) for p in sorted(partitions)]
+    consumer.assign(assigned)
+    return consumer, assigned
+
+
+def _decoded(records: Iterable) -> Iterator[AlertEvent]:
+    for record in records:
+        try:
+            event = decode(record.value or b"", accept=ALERTS.types)
+        except ContractError as error:
+            log.warning(
+                "skipped a message that is not a valid alert event",
+                extra={
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "reason": error.reason[:300],
+                },
+            )
+            continue
+        yield event  # type: ignore[misc]  # accept= restricts decode to the alert types
+
+
+def read_to_end(settings: ServiceSettings, timeout_s: float) -> list[AlertEvent]:
+    """Every alert event on the topic, from the beginning to the end offsets seen at the start."""
+    consumer, assigned = _open(settings)
+    with closing(consumer):
+        consumer.seek_to_beginning(*assigned)
+        end = consumer.end_offsets(assigned)
+        remaining = {tp for tp in assigned if end[tp] > consumer.position(tp)}
+        events: list[AlertEvent] = []
+        deadline = time.monotonic() + timeout_s
+        while remaining:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"could not read the alert topic to its end in {timeout_s:g} s")
+            for tp, records in consumer.poll(timeout_ms=POLL_MS).items():
+                events.extend(_decoded(r for r in records if r.offset < end[tp]))
+            remaining = {tp for tp in remaining if consumer.position(tp) < end[tp]}
+        return events
+
+
+def follow(
+    settings: ServiceSettings, *, from_beginning: bool, timeout_s: float | None
+) -> Iterator[AlertEvent]:
+    """Alert events as they arrive, until the time-out (None: until the caller stops)."""
+    consumer, assigned = _open(settings)
+    with closing(consumer):
+        if from_beginning:
+            consumer.seek_to_beginning(*assigned)
+        else:
+            consumer.seek_to_end(*assigned)
+            for tp in assigned:  # resolve the positions now: what arrives later is printed
+                consumer.position(tp)
+        log.info(
+            "following alerts", extra={"topic": assigned[0].topic, "from_beginning": from_beginning}
+        )
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while deadline is None or time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=POLL_MS).values():
+                yield from _decoded(records)
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    alerts = subparsers.add_parser(
+        "alerts",
+        help="follow or list the alerts on the alert topic",
+        description="Settings come from the environment: KAFKA_BOOTSTRAP_SERVERS, "
+        "AW_TOPIC_NAMESPACE.",
+    )
+    actions = alerts.add_subparsers(dest="action", metavar="ACTION", required=True)
+    tail = actions.add_parser("tail", help="print alert events as they arrive")
+    tail.add_argument(
+        "--from-beginning", action="store_true", help="start at the oldest event, not at the end"
+    )
+    tail.add_argument("--max", type=int, metavar="N", help="stop after printing N events")
+    tail.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds")
+    tail.set_defaults(func=tail_alerts)
+    listing = actions.add_parser("list", help="print the latest state of every alert")
+    listing.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="give up reading the topic after S seconds (default: 60)",
+    )
+    listing.set_defaults(func=list_alerts)
+    for action in (tail, listing):
+        action.add_argument(
+            "--jurisdiction",
+            action="append",
+            default=[],
+            metavar="CC",
+            type=str.upper,
+            help="only this jurisdiction (ISO code, e.g. KZ); repeat for several",
+        )
+        action.add_argument(
+            "--status",
+            action="append",
+            default=[],
+            choices=[s.value for s in AlertStatus],
+            help="only alerts with this status; repeat for several",
+        )
+        action.add_argument(
+            "--json", action="store_true", help="one alert event JSON per line, for machines"
+        )
+
+
+def _print(event: AlertEvent, as_json: bool) -> None:
+    print(event.model_dump_json() if as_json else format_alert(event), flush=True)
+
+
+def tail_alerts(args: argparse.Namespace) -> int:
+    settings = ServiceSettings.from_env()
+    configure_logging(settings.log_level)
+    jurisdictions, statuses = set(args.jurisdiction), set(args.status)
+    if args.max is not None and args.max < 1:
+        return 0
+    printed = 0
+    events = follow(settings, from_beginning=args.from_beginning, timeout_s=args.timeout)
+    try:
+        with closing(events):
+            for event in events:
+                if not matches(event, jurisdictions, statuses):
+                    continue
+                _print(event, args.json)
+                printed += 1
+                if printed == args.max:
+                    break
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def list_alerts(args: argparse.Namespace) -> int:
+    settings = ServiceSettings.from_env()
+    configure_logging(settings.log_level)
+    jurisdictions, statuses = set(args.jurisdiction), set(args.status)
+    latest = [
+        e
+        for e in latest_versions(read_to_end(settings, args.timeout))
+        if matches(e, jurisdictions, statuses)
+    ]
+    if args.json:
+        for event in sorted(latest, key=board_order):
+            _print(event, as_json=True)
+    else:
+        print(format_table(latest))
+    return 0
