@@ -1,0 +1,243 @@
+"""The alert lifecycle: from what the schedule and the counts say, to the alert event to publish.
+
+At each moment it is judged, a substance *stands* somewhere in a jurisdiction:
+
+============  ==================================================================================
+standing      when
+============  ==================================================================================
+controlled    listed there by name, or covered by a group (generic) listing in force
+covered       an analogue, and a pending amendment (not stalled) would control it
+alerting      an analogue, not covered, seen at least ``min_occurrences`` times in the window
+quiet         an analogue, not covered, seen fewer times than that
+unrelated     not an analogue of anything listed (or no schedule known yet)
+============  ==================================================================================
+
+and the alert (if any) moves as :func:`transition` says:
+
+==========  =====================  ========================================================
+alert       standing               publish
+==========  =====================  ========================================================
+none        alerting               raised (open)
+none        anything else          nothing: below the threshold, covered, or controlled
+open        covered                suppressed
+open        controlled             resolved (with the time from first sighting to control)
+suppressed  alerting, quiet        reopened: the cover ended (rejected, withdrawn, lapsed,
+                                   stalled), whatever the count now
+suppressed  controlled             resolved
+resolved    alerting, quiet        reopened: the control ended (a temporary control lapsed)
+resolved    covered                suppressed
+resolved    controlled, unrelated  nothing
+otherwise   (status unchanged)     updated, only on escalation: the count reached the next
+                                   level, or a new region, channel or foreign jurisdiction
+==========  =====================  ========================================================
+
+>>> transition(None, Standing.ALERTING, escalations=())
+<Published.RAISED: 'raised'>
+>>> transition(None, Standing.COVERED, escalations=()) is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import AwareDatetime
+
+from contracts.alerts import AlertStatus, NearestListed, PendingAmendmentRef, RuleFired
+from contracts.seizure import Channel
+from services.domain.state import StateModel
+
+CONTROLLED = frozenset({"listed", "group"})
+"""Classification statuses meaning the substance is controlled in the jurisdiction."""
+ANALOGUE = "analogue"
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """When to raise and escalate an alert in one jurisdiction (configured per jurisdiction)."""
+
+    min_occurrences: int = 3
+    window_days: int = 90
+    stall_days: int = 180
+    escalation_factor: int = 2
+    lateness_days: int = 30
+    max_ids: int = 50
+    similarity_threshold: float | None = None
+    """Passed to the chemistry classifier; None keeps its default."""
+
+    @property
+    def window(self) -> dt.timedelta:
+        return dt.timedelta(days=self.window_days)
+
+    @property
+    def stall(self) -> dt.timedelta:
+        return dt.timedelta(days=self.stall_days)
+
+    @property
+    def lateness(self) -> dt.timedelta:
+        return dt.timedelta(days=self.lateness_days)
+
+    @property
+    def retention(self) -> dt.timedelta:
+        """How long an occurrence is kept: it may still count, or a late duplicate of it come."""
+        return max(self.window, self.lateness)
+
+    def level_above(self, count: int) -> int:
+        """The first escalation level above ``count``: N, N*f, N*f^2, ...
+
+        >>> AlertRule().level_above(3), AlertRule().level_above(7)
+        (6, 12)
+        """
+        level = self.min_occurrences
+        while level <= count:
+            level *= self.escalation_factor
+        return level
+
+
+class Assessment(StateModel):
+    """What the chemistry said about the substance against the schedule at one moment."""
+
+    signature: str
+    """The signature of the schedule view it was made against (see ``timeline.ScheduleAt``)."""
+    status: str
+    """The classification status: 'listed', 'group', 'analogue', or something else."""
+    rules_fired: tuple[RuleFired, ...] = ()
+    nearest: tuple[NearestListed, ...] = ()
+    pending: tuple[PendingAmendmentRef, ...] = ()
+    """Pending amendments that would control it, stalled ones included."""
+    stalled: tuple[str, ...] = ()
+    """Ids of those in :attr:`pending` past the stall limit: they no longer hold an alert back."""
+
+    @property
+    def cover(self) -> tuple[PendingAmendmentRef, ...]:
+        return tuple(p for p in self.pending if p.amendment_id not in self.stalled)
+
+
+class Standing(StrEnum):
+    CONTROLLED = "controlled"
+    COVERED = "covered"
+    ALERTING = "alerting"
+    QUIET = "quiet"
+    UNRELATED = "unrelated"
+
+
+def standing(assessment: Assessment | None, count: int, rule: AlertRule) -> Standing:
+    """Where the substance stands, given the assessment and the count in the window."""
+    if assessment is None:
+        return Standing.UNRELATED
+    if assessment.status in CONTROLLED:
+        return Standing.CONTROLLED
+    if assessment.status != ANALOGUE:
+        return Standing.UNRELATED
+    if assessment.cover:
+        return Standing.COVERED
+    return Standing.ALERTING if count >= rule.min_occurrences else Standing.QUIET
+
+
+class Published(StrEnum):
+    """Which alert event to publish (the ``aw.alert.<this>.v1`` type)."""
+
+    RAISED = "raised"
+    UPDATED = "updated"
+    SUPPRESSED = "suppressed"
+    REOPENED = "reopened"
+    RESOLVED = "resolved"
+
+
+STATUS_AFTER: dict[Published, AlertStatus | None] = {
+    Published.RAISED: AlertStatus.OPEN,
+    Published.UPDATED: None,  # unchanged
+    Published.SUPPRESSED: AlertStatus.SUPPRESSED,
+    Published.REOPENED: AlertStatus.OPEN,
+    Published.RESOLVED: AlertStatus.RESOLVED,
+}
+
+
+class AlertTrack(StateModel):
+    """What has been published about one alert: enough to decide the next version."""
+
+    version: int
+    status: AlertStatus
+    time: AwareDatetime
+    """Event time of the last version."""
+    next_level: int
+    """The occurrence count that makes the next update."""
+    regions: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    foreign: tuple[str, ...] = ()
+    """Jurisdictions shown as "also seen in"."""
+
+
+_OPEN_TARGET = {Standing.ALERTING, Standing.QUIET}
+
+
+def transition(
+    alert: AlertTrack | None, now: Standing, escalations: Sequence[str]
+) -> Published | None:
+    """The alert event to publish (None: nothing), per the table in the module docstring."""
+    if alert is None:
+        return Published.RAISED if now == Standing.ALERTING else None
+    status = alert.status
+    if now == Standing.CONTROLLED:
+        return None if status == AlertStatus.RESOLVED else Published.RESOLVED
+    if now == Standing.COVERED and status != AlertStatus.SUPPRESSED:
+        return Published.SUPPRESSED
+    if now in _OPEN_TARGET and status != AlertStatus.OPEN:
+        return Published.REOPENED
+    if status != AlertStatus.RESOLVED and escalations:
+        return Published.UPDATED
+    return None
+
+
+def escalations(
+    alert: AlertTrack | None,
+    *,
+    count: int,
+    regions: Sequence[str],
+    channels: Sequence[str],
+    foreign: Sequence[str],
+) -> tuple[str, ...]:
+    """What is new since the alert's last version, in words ('' when nothing is).
+
+    >>> a = AlertTrack(version=1, status="open", time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    ...                next_level=6, regions=("Almaty",), channels=("post",))
+    >>> escalations(a, count=6, regions=("Almaty", "Astana"), channels=("post",), foreign=("RU",))
+    ('6 occurrences in the window (next level reached)', 'new region: Astana', 'also seen in RU')
+    """
+    if alert is None:
+        return ()
+    found: list[str] = []
+    if count >= alert.next_level:
+        found.append(f"{count} occurrences in the window (next level reached)")
+    found += [f"new region: {r}" for r in regions if r not in alert.regions]
+    found += [f"new channel: {c}" for c in channels if c not in alert.channels]
+    found += [f"also seen in {j}" for j in foreign if j not in alert.foreign]
+    return tuple(found)
+
+
+def published(
+    alert: AlertTrack | None,
+    kind: Published,
+    *,
+    at: dt.datetime,
+    count: int,
+    regions: Sequence[str],
+    channels: Sequence[Channel],
+    foreign: Sequence[str],
+    rule: AlertRule,
+) -> AlertTrack:
+    """The track after publishing ``kind`` at ``at``."""
+    level = rule.level_above(count)
+    status = STATUS_AFTER[kind] or (alert.status if alert else AlertStatus.OPEN)
+    return AlertTrack(
+        version=(alert.version if alert else 0) + 1,
+        status=status,
+        time=at if alert is None else max(at, alert.time),
+        next_level=level if alert is None else max(level, alert.next_level),
+        regions=tuple(regions),
+        channels=tuple(channels),
+        foreign=tuple(foreign),
+    )
