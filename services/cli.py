@@ -6,7 +6,9 @@ import argparse
 import sys
 
 from services.platform import commands as platform_commands
+from services.scenario import commands as scenario_commands
 from services.tools import alerts as alert_tools
+from services.tools import publish
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     platform_commands.register(subparsers)
     alert_tools.register(subparsers)
+    publish.register(subparsers)
+    scenario_commands.register(subparsers)
     return parser
 
 

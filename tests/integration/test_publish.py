@@ -1,0 +1,136 @@
+"""``analogue-watch publish`` on a real broker: exactly the good lines arrive, on the right topics
+with the right keys; the bad ones are reported with their line numbers and never sent."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from contracts.codec import decode, encode
+from contracts.topics import LAB_RESULTS, LEGISLATION, SEIZURES, TOPICS, topic_for_type
+from services.cli import main
+from services.platform.settings import ServiceSettings
+from services.platform.topics import ensure_topics, topic_name
+from services.scenario import build_scenario
+
+SCENARIO = build_scenario()
+
+
+def _first(type_: str, skip: int = 0):
+    return [e for e in SCENARIO if e.type == type_][skip]
+
+
+GOOD = [
+    _first("aw.legislation.baseline-listed.v1"),
+    _first("aw.seizure.reported.v1"),
+    _first("aw.seizure.reported.v1", skip=1),
+    _first("aw.lab-result.reported.v1"),
+    _first("aw.lab-result.reported.v1", skip=1),
+    _first("aw.legislation.amendment-proposed.v1"),
+]
+
+
+@pytest.fixture
+def environment(kafka_settings: ServiceSettings, monkeypatch) -> ServiceSettings:
+    ensure_topics(kafka_settings)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_settings.kafka_bootstrap_servers)
+    monkeypatch.setenv("AW_TOPIC_NAMESPACE", kafka_settings.topic_namespace)
+    return kafka_settings
+
+
+def _everything_on(settings: ServiceSettings) -> list:
+    """Every record on every topic of the table, read from the beginning to the current end."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
+    )
+    try:
+        partitions = [
+            TopicPartition(topic_name(t, settings.topic_namespace), p)
+            for t in TOPICS
+            for p in range(t.partitions)
+        ]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        records: list = []
+        for _ in range(200):
+            if all(consumer.position(tp) >= end[tp] for tp in partitions):
+                break
+            for batch in consumer.poll(timeout_ms=200).values():
+                records.extend(batch)
+        assert sum(end.values()) == len(records)
+        return records
+    finally:
+        consumer.close()
+
+
+def test_publishes_the_good_lines_and_reports_the_bad_ones(
+    environment: ServiceSettings, tmp_path: Path, capsys
+) -> None:
+    bad_channel = json.loads(encode(_first("aw.seizure.reported.v1", skip=2)))
+    bad_channel["data"]["channel"] = "ship"
+    internal = {"id": "a1", "type": "aw.alert.raised.v1", "data": {}}
+    lines = [
+        encode(GOOD[0]),
+        encode(GOOD[1]),
+        b'{"id": "broken", ',  # line 3
+        encode(GOOD[2]),
+        b"",
+        json.dumps(bad_channel).encode(),  # line 6
+        encode(GOOD[3]),
+        json.dumps(internal).encode(),  # line 8
+        encode(GOOD[4]),
+        encode(GOOD[5]),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    assert main(["publish", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    reported = [line.split(": rejected: ")[0] for line in err.splitlines() if "rejected" in line]
+    assert reported == ["line 3", "line 6", "line 8"]
+    assert "data.channel: 'ship'" in err and "written by Analogue Watch itself" in err
+    ns = environment.topic_namespace
+    assert out.splitlines() == [
+        "publish: 6 valid line(s), 3 rejected",
+        f"  sent 2 to {ns}aw.lab-results",
+        f"  sent 2 to {ns}aw.legislation",
+        f"  sent 2 to {ns}aw.seizures",
+    ]
+
+    records = _everything_on(environment)
+    arrived = sorted((r.topic, r.key.decode(), decode(r.value).id, r.value) for r in records)
+    expected = sorted(
+        (
+            topic_name(topic_for_type(e.type), ns),
+            topic_for_type(e.type).key_of(e),
+            e.id,
+            encode(e),
+        )
+        for e in GOOD
+    )
+    assert arrived == expected
+    keys = {r.topic.removeprefix(ns): r.key.decode() for r in records}
+    assert keys[LEGISLATION.name] == "KZ"
+    assert keys[SEIZURES.name].startswith("KZ-") and keys[LAB_RESULTS.name].startswith("KZ-")
+
+
+def test_all_good_lines_from_stdin_exit_0(
+    environment: ServiceSettings, monkeypatch, capsys
+) -> None:
+    text = b"".join(encode(e) + b"\n" for e in GOOD)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text)))
+
+    assert main(["publish", "--pace", "0.01", "--progress", "-"]) == 0
+
+    out, err = capsys.readouterr()
+    assert "publish: 6 valid line(s), 0 rejected" in out
+    assert err.endswith("6/6 100%\n")
+    assert sorted(decode(r.value).id for r in _everything_on(environment)) == sorted(
+        e.id for e in GOOD
+    )
