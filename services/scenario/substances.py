@@ -33,7 +33,8 @@ class Substance:
     family: str
     forms: tuple[Form, ...]
     lab_names: tuple[str, ...]
-    """Names labs report it under, the first being the usual one."""
+    """Names labs report it under, the first being the usual one. Alerts list names sorted, so
+    the usual name is chosen to sort first (what an analyst sees as the substance's label)."""
     listed_in_kz: bool
     """Whether the KZ baseline list names it (a test checks this against the list)."""
     counter_ions: tuple[str, ...] = ()
@@ -72,7 +73,7 @@ ALPHA_PIHP = Substance(
     inchikey="UOZWZANRCOALQL-UHFFFAOYSA-N",
     family="cathinone",
     forms=(Form.CRYSTALS, Form.POWDER),
-    lab_names=("alpha-PiHP", "α-PiHP", "4-methyl-1-phenyl-2-(pyrrolidin-1-yl)pentan-1-one"),
+    lab_names=("alpha-PiHP", "α-PiHP"),
     listed_in_kz=False,
     counter_ions=(HCL,),
 )
@@ -103,7 +104,7 @@ PROTONITAZENE = Substance(
     inchikey="SJHUJFHOXYDSJY-UHFFFAOYSA-N",
     family="nitazene",
     forms=(Form.POWDER, Form.TABLETS),
-    lab_names=("protonitazene", "Protonitazene"),
+    lab_names=("protonitazene",),
     listed_in_kz=False,
     counter_ions=(HCL, CITRIC_ACID),
 )
