@@ -1,0 +1,618 @@
+"""Analogue monitor: sightings and schedule changes of one substance in, alert versions out.
+
+Keyed by the substance's match key: one :class:`SubstanceState` holds the substance in every
+jurisdiction, which makes "also seen in" a local read. Three entry points, all pure:
+
+* :func:`handle_detection` (``aw.detections``): count the sighting, judge the jurisdiction;
+* :func:`handle_schedule_changed` (``aw.schedule.changes``): judge the jurisdiction again now,
+  or later if the monitor's copy of the schedule is older than the change (deferred);
+* :func:`sweep` (``aw.monitor.sweeps``): judge every jurisdiction at the schedule moments up to
+  ``as_of`` (stall deadlines, effective and expiry dates, group rules) and release deferred
+  changes.
+
+**Time.** Everything is event time. A jurisdiction is judged at the latest event time the
+substance has seen there (a sighting's ``seen_at``, a change's ``time``), never earlier than
+it was last judged; between two judgements the schedule's own moments are judged in order, each
+at its own time (``services.domain.timeline``). An alert's envelope ``time`` is the moment it was
+judged at: the sighting, the change, or e.g. the stall deadline (proposal + ``stall_days``),
+whenever a sweep or a later event noticed it. So the alerts do not depend on sweep timing.
+
+**Late sightings.** A sighting more than ``lateness_days`` before the latest one of the substance
+in that jurisdiction is valid but ignored: counting it would rewrite windows already judged. It
+is counted in ``Sightings.late`` and reported as ``Outcome.late`` (not dead-lettered). Within the
+lateness a sighting counts, and is judged at the jurisdiction's current time.
+
+**Idempotence.** A repeated event id changes nothing; an occurrence counts once however often
+it is seen; alert ids are ``<jurisdiction>-<match key>``, event ids ``<alert id>/v<version>``,
+and versions follow from the state, so reprocessing after a crash republishes the same versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import AwareDatetime, Field
+
+from contracts.alerts import (
+    AlertBody,
+    AlertRaised,
+    AlertReopened,
+    AlertResolved,
+    AlertStatus,
+    AlertSuppressed,
+    AlertUpdated,
+    ForeignSighting,
+    NearestListed,
+    PendingAmendmentRef,
+    RuleFired,
+)
+from contracts.detection import SubstanceDetected
+from contracts.schedule import AmendmentStatus, ScheduleChanged, ScheduleSnapshot, ScheduleState
+from contracts.topics import ALERTS
+from services.domain.effects import Emit, Outcome, emit
+from services.domain.lifecycle import (
+    AlertRule,
+    AlertTrack,
+    Assessment,
+    Published,
+    escalations,
+    published,
+    standing,
+    transition,
+)
+from services.domain.occurrences import Sighting, Sightings, sample_only_id
+from services.domain.state import HandlerState, StateModel, bounded_union
+from services.domain.timeline import ScheduleAt, moments, schedule_at
+
+__all__ = [
+    "AlertRule",
+    "MonitorDeps",
+    "ScheduleView",
+    "SubstanceState",
+    "Verdict",
+    "handle_detection",
+    "handle_schedule_changed",
+    "sweep",
+]
+
+MAX_FORMS = 10
+MAX_NAMES = 50
+MAX_FOREIGN = 250
+REASON_MAX = 4096
+
+
+# --- dependencies -------------------------------------------------------------------------------
+
+
+class Verdict(Protocol):
+    """What the monitor needs from a chemistry classification."""
+
+    @property
+    def status(self) -> str: ...  # 'listed', 'group', 'analogue', or anything else
+
+    @property
+    def rules_fired(self) -> Sequence[RuleFired]: ...
+
+    @property
+    def nearest(self) -> Sequence[NearestListed]: ...
+
+    @property
+    def pending_cover(self) -> Sequence[PendingAmendmentRef]: ...
+
+
+Classify = Callable[[str, ScheduleAt], Verdict]
+"""Classify a canonical SMILES against a jurisdiction's schedule as it stood at a moment."""
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """The monitor's copy of one jurisdiction's schedule (from ``aw.schedule.state``)."""
+
+    state: ScheduleState
+    version: int
+
+    @classmethod
+    def from_snapshot(cls, snapshot: ScheduleSnapshot) -> ScheduleView:
+        return cls(state=snapshot.data, version=snapshot.data.version)
+
+
+def default_rules(jurisdiction: str) -> AlertRule:
+    return AlertRule()
+
+
+@dataclass(frozen=True)
+class MonitorDeps:
+    schedule: Callable[[str], ScheduleView | None]
+    classify: Classify
+    rules: Callable[[str], AlertRule] = field(default=default_rules)
+    service: str = "analogue_monitor"
+
+
+# --- state --------------------------------------------------------------------------------------
+
+
+class Form(StateModel):
+    """One stereo form of the substance (all share the match key)."""
+
+    substance_key: str
+    canonical_smiles: str
+
+
+class JurisdictionState(StateModel):
+    """The substance in one jurisdiction: sightings, last judgement, alert."""
+
+    sightings: Sightings = Sightings()
+    evaluated_at: AwareDatetime | None = None
+    """The moment it was last judged at (never goes back)."""
+    scanned_through: AwareDatetime | None = None
+    """Schedule moments up to here have been judged."""
+    assessment: Assessment | None = None
+    """The last classification, reused while the schedule view's signature is unchanged."""
+    schedule_version: int = 0
+    deferred_version: int = 0
+    """A schedule change waits for a copy of the schedule at least this new (0: none waits)."""
+    deferred_at: AwareDatetime | None = None
+    alert: AlertTrack | None = None
+
+
+class SubstanceState(HandlerState):
+    """Everything the monitor keeps about one substance (key: match key)."""
+
+    match_key: str
+    forms: tuple[Form, ...] = ()
+    """Sorted by substance key: the first is the one alerts show."""
+    reported_names: tuple[str, ...] = ()
+    jurisdictions: dict[str, JurisdictionState] = Field(default_factory=dict)
+
+    def local(self, jurisdiction: str) -> JurisdictionState:
+        return self.jurisdictions.get(jurisdiction) or JurisdictionState()
+
+    def with_local(self, jurisdiction: str, local: JurisdictionState) -> SubstanceState:
+        return self.model_copy(
+            update={"jurisdictions": {**self.jurisdictions, jurisdiction: local}}
+        )
+
+
+# --- entry points -------------------------------------------------------------------------------
+
+
+def handle_detection(
+    event: SubstanceDetected, state: SubstanceState | None, deps: MonitorDeps
+) -> Outcome[SubstanceState]:
+    """Count a sighting of the substance and judge its jurisdiction (and tell the others)."""
+    data = event.data
+    state = state or SubstanceState(match_key=data.match_key)
+    if state.has_seen(event.id):
+        return Outcome(state, state.resend(event.id), duplicate=True)
+    j = event.jurisdiction
+    rule = deps.rules(j)
+    local = state.local(j)
+    if local.sightings.is_late(data.seen_at, rule.lateness):
+        late = local.model_copy(update={"sightings": local.sightings.counted_late()})
+        return Outcome(state.with_local(j, late).remembering(event.id), late=True)
+    view = deps.schedule(j)
+    emits: list[Emit] = []
+    state = state.with_local(j, local)
+    if view is not None:
+        state = _advance(state, j, data.seen_at, view, deps, emits)
+    state = _record(state, event)
+    if view is not None:
+        state = _judge(state, j, data.seen_at, view, deps, emits)
+    state = _tell_others(state, j, data.seen_at, deps, emits)
+    return Outcome(state.remembering(event.id, emits), tuple(emits))
+
+
+def handle_schedule_changed(
+    event: ScheduleChanged, state: SubstanceState | None, deps: MonitorDeps
+) -> Outcome[SubstanceState]:
+    """Judge the substance again where its legal status changed (if it was seen there)."""
+    if state is None:
+        return Outcome(None)  # never seen anywhere: nothing to judge
+    if state.has_seen(event.id):
+        return Outcome(state, state.resend(event.id), duplicate=True)
+    j = event.jurisdiction
+    if j not in state.jurisdictions:
+        return Outcome(state.remembering(event.id))
+    local = state.local(j)
+    view = deps.schedule(j)
+    if view is None or view.version < event.data.schedule_version:
+        deferred = local.model_copy(
+            update={
+                "deferred_version": max(local.deferred_version, event.data.schedule_version),
+                "deferred_at": _latest(local.deferred_at, event.time),
+            }
+        )
+        return Outcome(state.with_local(j, deferred).remembering(event.id))
+    emits: list[Emit] = []
+    state = _advance(state, j, event.time, view, deps, emits)
+    state = _judge(state, j, event.time, view, deps, emits)
+    return Outcome(state.remembering(event.id, emits), tuple(emits))
+
+
+def sweep(
+    state: SubstanceState, deps: MonitorDeps, as_of: dt.datetime | None = None
+) -> Outcome[SubstanceState]:
+    """Judge every jurisdiction at the schedule moments up to ``as_of`` and again with the
+    current schedule (group rules, stall deadlines, lapses, deferred changes).
+
+    ``as_of`` is event time (the monitor's watermark); without it each jurisdiction is swept up
+    to the time it was last judged. The state is dropped (``Outcome(None)``) when it has no alert
+    anywhere and nothing left to count as of ``as_of``.
+    """
+    emits: list[Emit] = []
+    for j in sorted(state.jurisdictions):
+        view = deps.schedule(j)
+        if view is None:
+            continue
+        local = state.local(j)
+        at = local.evaluated_at or local.sightings.last_seen
+        if at is None:
+            continue
+        if local.deferred_version and view.version >= local.deferred_version:
+            at = _latest(at, local.deferred_at)
+            local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
+            state = state.with_local(j, local)
+        state = _advance(state, j, max(at, as_of) if as_of else at, view, deps, emits)
+        state = _judge(state, j, at, view, deps, emits)
+    if as_of is not None and not emits and _forgettable(state, as_of, deps):
+        return Outcome(None)
+    return Outcome(state, tuple(emits))
+
+
+# --- judging ------------------------------------------------------------------------------------
+
+
+def _advance(
+    state: SubstanceState,
+    j: str,
+    through: dt.datetime,
+    view: ScheduleView,
+    deps: MonitorDeps,
+    emits: list[Emit],
+) -> SubstanceState:
+    """Judge ``j`` at each schedule moment after the last one scanned, up to ``through``."""
+    scanned = state.local(j).scanned_through
+    if scanned is not None:
+        stall = deps.rules(j).stall
+        for moment in moments(view.state, after=scanned, through=through, stall=stall):
+            state = _judge(state, j, moment, view, deps, emits)
+    local = state.local(j)
+    return state.with_local(
+        j, local.model_copy(update={"scanned_through": _latest(scanned, through)})
+    )
+
+
+def _judge(
+    state: SubstanceState,
+    j: str,
+    at: dt.datetime,
+    view: ScheduleView,
+    deps: MonitorDeps,
+    emits: list[Emit],
+) -> SubstanceState:
+    """Judge ``j`` at ``at`` (or later, if it was already judged later) and publish what changed."""
+    rule = deps.rules(j)
+    before = state.local(j)
+    at = _latest(before.evaluated_at, at)
+    sightings = before.sightings.pruned(at - rule.retention)
+    schedule = schedule_at(view.state, at, stall=rule.stall, jurisdiction=j)
+    assessment = before.assessment
+    if assessment is None or assessment.signature != schedule.signature:
+        assessment = _assess(state, schedule, deps)
+    count = len(sightings.in_window(at, rule.window))
+    now = standing(assessment, count, rule)
+    foreign = _foreign(state, j)
+    found = escalations(
+        before.alert,
+        count=count,
+        regions=sightings.regions,
+        channels=sightings.channels,
+        foreign=[f.jurisdiction for f in foreign],
+    )
+    kind = transition(before.alert, now, found)
+    local = before.model_copy(
+        update={
+            "sightings": sightings,
+            "evaluated_at": at,
+            "assessment": assessment,
+            "schedule_version": view.version,
+        }
+    )
+    if kind is not None:
+        alert = published(
+            before.alert,
+            kind,
+            at=at,
+            count=count,
+            regions=sightings.regions,
+            channels=sightings.channels,
+            foreign=[f.jurisdiction for f in foreign],
+            rule=rule,
+        )
+        local = local.model_copy(update={"alert": alert})
+        reason = _reason(kind, before, local, found, view.state, rule, count, at)
+        emits.append(_alert_event(state, j, kind, local, foreign, reason, rule, deps))
+    return state.with_local(j, local)
+
+
+def _assess(state: SubstanceState, schedule: ScheduleAt, deps: MonitorDeps) -> Assessment:
+    verdict = deps.classify(state.forms[0].canonical_smiles, schedule)
+    pending = tuple(verdict.pending_cover)
+    return Assessment(
+        signature=schedule.signature,
+        status=str(getattr(verdict.status, "value", verdict.status)),
+        rules_fired=tuple(verdict.rules_fired),
+        nearest=tuple(verdict.nearest),
+        pending=pending,
+        stalled=tuple(
+            sorted({p.amendment_id for p in pending if p.amendment_id in schedule.stalled})
+        ),
+    )
+
+
+def _record(state: SubstanceState, event: SubstanceDetected) -> SubstanceState:
+    """The state with the sighting counted, and its form and reported name remembered."""
+    data = event.data
+    j = event.jurisdiction
+    sighting = Sighting(
+        occurrence_id=data.occurrence_id,
+        seen_at=data.seen_at,
+        sample_id=data.sample_id,
+        seizure_id=data.seizure_id,
+        region=data.region,
+        channel=data.channel,
+    )
+    if data.seizure_id is not None:
+        # The lab result may have been counted under another jurisdiction before its seizure
+        # was known: it is one occurrence, now the seizure's.
+        merged = sample_only_id(data.sample_id)
+        for k, other in state.jurisdictions.items():
+            if k != j and other.sightings.holds(merged):
+                state = state.with_local(
+                    k, other.model_copy(update={"sightings": other.sightings.forget(merged)})
+                )
+    local = state.local(j)
+    state = state.with_local(
+        j, local.model_copy(update={"sightings": local.sightings.record(sighting)})
+    )
+    form = Form(substance_key=data.substance_key, canonical_smiles=data.canonical_smiles)
+    forms = (
+        state.forms
+        if form in state.forms
+        else tuple(sorted((*state.forms, form), key=lambda f: f.substance_key))[:MAX_FORMS]
+    )
+    return state.model_copy(
+        update={
+            "forms": forms,
+            "reported_names": bounded_union(state.reported_names, data.reported_name, MAX_NAMES),
+        }
+    )
+
+
+def _tell_others(
+    state: SubstanceState, j: str, at: dt.datetime, deps: MonitorDeps, emits: list[Emit]
+) -> SubstanceState:
+    """Judge the other jurisdictions with a live alert that do not yet show ``j``."""
+    for k in sorted(state.jurisdictions):
+        alert = state.local(k).alert
+        if k == j or alert is None or alert.status == AlertStatus.RESOLVED or j in alert.foreign:
+            continue
+        view = deps.schedule(k)
+        if view is not None:
+            state = _advance(state, k, at, view, deps, emits)
+            state = _judge(state, k, at, view, deps, emits)
+    return state
+
+
+def _foreign(state: SubstanceState, j: str) -> list[ForeignSighting]:
+    return [
+        ForeignSighting(
+            jurisdiction=k,
+            count=local.sightings.total,
+            first_seen=local.sightings.first_seen,
+            last_seen=local.sightings.last_seen,
+        )
+        for k, local in sorted(state.jurisdictions.items())
+        if k != j and local.sightings.total > 0 and local.sightings.first_seen is not None
+    ][:MAX_FOREIGN]
+
+
+def _forgettable(state: SubstanceState, as_of: dt.datetime, deps: MonitorDeps) -> bool:
+    """No alert anywhere, and every sighting older than its jurisdiction's retention."""
+    for j, local in state.jurisdictions.items():
+        last = local.sightings.last_seen
+        if local.alert is not None or local.deferred_version:
+            return False
+        if last is not None and last >= as_of - deps.rules(j).retention:
+            return False
+    return True
+
+
+# --- the alert ----------------------------------------------------------------------------------
+
+_ALERT_TYPES = {
+    Published.RAISED: AlertRaised,
+    Published.UPDATED: AlertUpdated,
+    Published.SUPPRESSED: AlertSuppressed,
+    Published.REOPENED: AlertReopened,
+    Published.RESOLVED: AlertResolved,
+}
+
+
+def alert_id(jurisdiction: str, match_key: str) -> str:
+    """The alert's id: one alert per substance and jurisdiction, whatever happens to it.
+
+    >>> alert_id("KZ", "XXXXXXXXXXXXXX-UHFFFAOYSA-N")
+    'KZ-XXXXXXXXXXXXXX-UHFFFAOYSA-N'
+    """
+    return f"{jurisdiction}-{match_key}"
+
+
+def _alert_event(
+    state: SubstanceState,
+    j: str,
+    kind: Published,
+    local: JurisdictionState,
+    foreign: list[ForeignSighting],
+    reason: str,
+    rule: AlertRule,
+    deps: MonitorDeps,
+) -> Emit:
+    assert local.alert is not None and local.evaluated_at is not None
+    assert local.assessment is not None
+    sightings = local.sightings
+    at = local.evaluated_at
+    window = sightings.in_window(at, rule.window)
+    recent = sorted(window, key=lambda o: (o.seen_at, o.occurrence_id), reverse=True)
+    first_seen = sightings.first_seen or at
+    ident = alert_id(j, state.match_key)
+    body = AlertBody(
+        alert_id=ident,
+        version=local.alert.version,
+        jurisdiction=j,
+        substance_key=state.forms[0].substance_key,
+        match_key=state.match_key,
+        canonical_smiles=state.forms[0].canonical_smiles,
+        reported_names=list(state.reported_names),
+        status=local.alert.status,
+        reason=reason[:REASON_MAX],
+        rules_fired=list(local.assessment.rules_fired)[:50],
+        nearest_listed=list(local.assessment.nearest)[:20],
+        occurrence_count=len(window),
+        window_days=rule.window_days,
+        first_seen=first_seen,
+        last_seen=sightings.last_seen or first_seen,
+        regions=list(sightings.regions),
+        channels=list(sightings.channels),
+        seizure_ids=_unique(o.seizure_id for o in recent)[: rule.max_ids],
+        sample_ids=_unique(s for o in recent for s in o.sample_ids)[: rule.max_ids],
+        pending_amendments=list(local.assessment.pending)[:50],
+        foreign_sightings=foreign,
+        time_to_control_days=_days(at - first_seen) if kind == Published.RESOLVED else None,
+    )
+    event = _ALERT_TYPES[kind](
+        id=f"{ident}/v{body.version}",
+        source=deps.service,
+        jurisdiction=j,
+        time=local.alert.time,
+        published=local.alert.time,
+        data=body,
+    )
+    return emit(ALERTS, event)
+
+
+def _reason(
+    kind: Published,
+    before: JurisdictionState,
+    after: JurisdictionState,
+    found: Sequence[str],
+    schedule: ScheduleState,
+    rule: AlertRule,
+    count: int,
+    at: dt.datetime,
+) -> str:
+    assessment = after.assessment
+    assert assessment is not None
+    counted = (
+        f"{count} distinct occurrence{'s' if count != 1 else ''} in the last "
+        f"{rule.window_days} days (threshold {rule.min_occurrences})"
+    )
+    if kind == Published.UPDATED:
+        return "Escalation: " + "; ".join(found) + "."
+    if kind == Published.RESOLVED:
+        how = "listed by name" if assessment.status == "listed" else "covered by a group listing"
+        first = after.sightings.first_seen or at
+        return (
+            f"Now controlled ({how}) as of {at:%Y-%m-%d}, "
+            f"{_days(at - first):g} days after it was first seen."
+        )
+    if kind == Published.SUPPRESSED:
+        covers = ", ".join(
+            f"{p.amendment_id} (stage {p.stage}, by {p.covers_by})" for p in assessment.cover
+        )
+        lapsed = "Control ended; " if before.alert and before.alert.status == "resolved" else ""
+        return f"{lapsed}Held back while a pending amendment would control it: {covers}. {counted}."
+    ended = _cover_ended(before, after, schedule, rule, at)
+    nearest = _nearest(assessment)
+    stalled = _stalled_note(assessment, schedule, rule)
+    if kind == Published.RAISED:
+        lead = f"Unlisted analogue{nearest}: {counted}, and no pending amendment covers it."
+        return " ".join(part for part in (lead, ended, stalled) if part)
+    if before.alert is not None and before.alert.status == AlertStatus.RESOLVED:
+        return f"No longer controlled as of {at:%Y-%m-%d} (the control ended); {counted}."
+    return " ".join(
+        part for part in (f"Reopened: {ended or 'the cover ended.'}", counted + ".") if part
+    )
+
+
+def _cover_ended(
+    before: JurisdictionState,
+    after: JurisdictionState,
+    schedule: ScheduleState,
+    rule: AlertRule,
+    at: dt.datetime,
+) -> str:
+    """Why the amendments that covered the substance at the last judgement no longer do."""
+    if before.assessment is None or after.assessment is None:
+        return ""
+    still = {p.amendment_id for p in after.assessment.cover}
+    by_id = {a.amendment_id: a for a in schedule.amendments}
+    said = []
+    for ref in before.assessment.cover:
+        if ref.amendment_id in still:
+            continue
+        amendment = by_id.get(ref.amendment_id)
+        if amendment is None:
+            said.append(f"amendment {ref.amendment_id} no longer covers it")
+        elif ref.amendment_id in after.assessment.stalled:
+            said.append(
+                f"amendment {ref.amendment_id} has been pending since "
+                f"{amendment.proposed_at:%Y-%m-%d}, past the {rule.stall_days}-day stall limit"
+            )
+        elif amendment.status in (AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN):
+            said.append(f"amendment {ref.amendment_id} was {amendment.status.value}")
+        elif amendment.expires is not None and amendment.expires <= at.date():
+            said.append(f"amendment {ref.amendment_id} lapsed on {amendment.expires}")
+        else:
+            said.append(f"amendment {ref.amendment_id} no longer covers it")
+    if not said:
+        return ""
+    text = "; ".join(said) + "."
+    return text[0].upper() + text[1:]
+
+
+def _nearest(assessment: Assessment) -> str:
+    if not assessment.nearest:
+        return ""
+    best = assessment.nearest[0]
+    return f" of {best.name} (similarity {best.similarity:.2f})"
+
+
+def _stalled_note(assessment: Assessment, schedule: ScheduleState, rule: AlertRule) -> str:
+    if not assessment.stalled:
+        return ""
+    ids = ", ".join(assessment.stalled)
+    return f"Stalled (pending over {rule.stall_days} days, not counted as cover): {ids}."
+
+
+def _unique(values: object) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:  # type: ignore[attr-defined]
+        if value is not None:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def _days(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 86400, 2)
+
+
+def _latest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime:
+    if a is None or b is None:
+        value = a or b
+        assert value is not None
+        return value
+    return max(a, b)

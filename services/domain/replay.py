@@ -1,0 +1,152 @@
+"""The whole pipeline offline: events in, every event the services would emit out, in order.
+
+:func:`replay` runs the same handlers the services run, with a dict per state table, and feeds
+each emitted internal event (seized items, detections, schedule snapshots and changes) back in
+before the next input, first in first out. As event time passes a UTC midnight, every substance
+is swept as of that midnight (the services sweep as of their event-time watermark); ``until``
+adds a last sweep, e.g. to see a stall deadline that no later event reaches.
+
+Scenario tests drive it (events in, exact alerts out), the e2e tests compare the services against
+it, and ``analogue-watch replay`` runs it over a file.
+
+>>> Replay  # doctest: +ELLIPSIS
+<class '...Replay'>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from contracts.detection import SubstanceDetected
+from contracts.envelope import Envelope
+from contracts.lab import LabResultReported
+from contracts.legislation import LEGISLATION_EVENTS
+from contracts.schedule import ScheduleChanged, ScheduleSnapshot
+from contracts.seizure import SeizureItemLinked, SeizureReported
+from contracts.substances import Structure
+from contracts.topics import ALERTS
+from services.analogue_monitor import handlers as monitor
+from services.chemistry import Parent
+from services.domain.effects import Emit, Outcome, Rejection
+from services.domain.lifecycle import AlertRule
+from services.domain.timeline import start_of
+from services.schedule_registry import handlers as registry
+from services.substance_resolver import handlers as resolver
+
+
+@dataclass(frozen=True)
+class ReplayDeps:
+    standardise: Callable[[Structure], Parent]
+    classify: monitor.Classify
+    rules: Callable[[str], AlertRule] = field(default=monitor.default_rules)
+
+
+@dataclass
+class Replay:
+    """The pipeline's state tables as dicts, fed one event at a time."""
+
+    deps: ReplayDeps
+    samples: dict[str, resolver.SampleState] = field(default_factory=dict)
+    registries: dict[str, registry.RegistryState] = field(default_factory=dict)
+    substances: dict[str, monitor.SubstanceState] = field(default_factory=dict)
+    schedules: dict[str, monitor.ScheduleView] = field(default_factory=dict)
+    emitted: list[Emit] = field(default_factory=list)
+    rejected: list[tuple[Envelope, Rejection]] = field(default_factory=list)
+    watermark: dt.datetime | None = None
+    late: int = 0
+    duplicates: int = 0
+    as_stored: bool = False
+    """Store each state as the services do (JSON bytes) and read it back before using it."""
+    daily_sweeps: bool = True
+    """Sweep at each UTC midnight event time passes (off: only when :meth:`sweep` is called)."""
+
+    def __post_init__(self) -> None:
+        self._resolver = resolver.ResolverDeps(standardise=self.deps.standardise)
+        self._registry = registry.RegistryDeps(standardise=self.deps.standardise)
+        self._monitor = monitor.MonitorDeps(
+            schedule=self.schedules.get, classify=self.deps.classify, rules=self.deps.rules
+        )
+
+    def feed(self, event: Envelope) -> None:
+        """Process one input event and everything it leads to."""
+        self._pass_time(event.time)
+        queue: list[Envelope] = [event]
+        while queue:
+            for out in self._route(queue.pop(0)):
+                self.emitted.append(out)
+                if out.topic is not ALERTS:
+                    queue.append(out.event)
+
+    def sweep(self, as_of: dt.datetime) -> None:
+        """Sweep every substance as of ``as_of`` (event time)."""
+        for key in sorted(self.substances):
+            outcome = monitor.sweep(self.substances[key], self._monitor, as_of)
+            self._store(self.substances, key, outcome, None)
+            self.emitted.extend(outcome.emits)
+
+    def _pass_time(self, time: dt.datetime) -> None:
+        if self.daily_sweeps and self.watermark is not None and time > self.watermark:
+            midnight = start_of(self.watermark.astimezone(dt.UTC).date() + dt.timedelta(days=1))
+            if time >= midnight:
+                self.sweep(start_of(time.astimezone(dt.UTC).date()))
+        self.watermark = time if self.watermark is None else max(self.watermark, time)
+
+    def _route(self, event: Envelope) -> tuple[Emit, ...]:
+        if isinstance(event, SeizureReported):
+            return tuple(resolver.seizure_items(event))
+        if isinstance(event, LabResultReported | SeizureItemLinked):
+            handle = (
+                resolver.handle_lab_result
+                if isinstance(event, LabResultReported)
+                else resolver.handle_seizure_item
+            )
+            key = event.data.sample_id
+            outcome = handle(event, self.samples.get(key), self._resolver)  # type: ignore[arg-type]
+            return self._store(self.samples, key, outcome, event)
+        if isinstance(event, LEGISLATION_EVENTS):
+            key = event.jurisdiction
+            outcome = registry.handle_legislation(event, self.registries.get(key), self._registry)
+            return self._store(self.registries, key, outcome, event)
+        if isinstance(event, ScheduleSnapshot):
+            self.schedules[event.jurisdiction] = monitor.ScheduleView.from_snapshot(event)
+            return ()
+        if isinstance(event, SubstanceDetected | ScheduleChanged):
+            handle = (
+                monitor.handle_detection
+                if isinstance(event, SubstanceDetected)
+                else monitor.handle_schedule_changed
+            )
+            key = event.data.match_key
+            outcome = handle(event, self.substances.get(key), self._monitor)  # type: ignore[arg-type]
+            return self._store(self.substances, key, outcome, event)
+        raise TypeError(f"replay does not route {event.type}")
+
+    def _store(
+        self, table: dict, key: str, outcome: Outcome, event: Envelope | None
+    ) -> tuple[Emit, ...]:
+        if outcome.state is None:
+            table.pop(key, None)
+        elif self.as_stored:
+            state = outcome.state
+            table[key] = type(state).model_validate_json(state.model_dump_json())
+        else:
+            table[key] = outcome.state
+        self.late += outcome.late
+        self.duplicates += outcome.duplicate
+        if event is not None:
+            self.rejected.extend((event, rejection) for rejection in outcome.rejections)
+        return outcome.emits
+
+
+def replay(
+    events: Iterable[Envelope], deps: ReplayDeps, *, until: dt.datetime | None = None
+) -> list[Emit]:
+    """Every event the pipeline emits for ``events``, in order (alerts included)."""
+    run = Replay(deps)
+    for event in events:
+        run.feed(event)
+    if until is not None:
+        run.sweep(until)
+    return run.emitted

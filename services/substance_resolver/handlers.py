@@ -1,0 +1,241 @@
+"""Substance resolver: lab results and seized items meet by sample id; detections go out.
+
+* :func:`seizure_items` fans a seizure out to one ``SeizureItemLinked`` per sample
+  (``aw.resolver.seizure-items``, key: sample id, co-partitioned with ``aw.lab-results``).
+* :func:`handle_lab_result` and :func:`handle_seizure_item` keep one :class:`SampleState` per
+  sample id, whichever arrives first.
+
+A lab result whose seizure is not known yet is a *sample-only* occurrence (``sample:<sample id>``,
+seen at ``analysed_at``) and is detected at once: a test purchase or a drug-checking sample may
+never have a seizure. When the seized item arrives, the sample's detections are sent again under
+the seizure's occurrence id, region, channel and ``seen_at = seized_at``; the monitor merges the
+sample-only occurrence into the seizure's, so it still counts once.
+
+Every identified structure is standardised by the chemistry core; one that cannot be (unparsable,
+no organic fragment, a mixture, too large) is rejected with ``invalid_structure`` naming
+``data.substances[i]``, while the others are still detected. All event ids are derived from the
+input's id, so a redelivered input yields the same events (and the state drops it as a duplicate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pydantic import AwareDatetime
+
+from contracts.detection import SubstanceDetected, SubstanceDetectedData
+from contracts.lab import LabResultReported
+from contracts.seizure import SeizureItemLinked, SeizureItemLinkedData, SeizureReported
+from contracts.substances import Structure
+from contracts.topics import DETECTIONS, SEIZURE_ITEMS
+from services.chemistry import Parent, StructureError
+from services.domain.effects import Emit, Outcome, Rejection, derived_id, emit
+from services.domain.occurrences import sample_only_id
+from services.domain.state import HandlerState, StateModel
+
+MAX_RESULTS_PER_SAMPLE = 20
+"""Lab results kept per sample (re-analyses); past it the oldest are forgotten."""
+
+
+@dataclass(frozen=True)
+class ResolverDeps:
+    standardise: Callable[[Structure], Parent]
+    """``services.chemistry.standardise``: raises ``StructureError`` for a structure it refuses."""
+    service: str = "substance_resolver"
+
+
+class Found(StateModel):
+    """One standardised substance of a lab result."""
+
+    index: int
+    """Its position in the lab result's ``data.substances``."""
+    match_key: str
+    substance_key: str
+    canonical_smiles: str
+    reported_name: str | None = None
+
+
+class LabResult(StateModel):
+    """What a sample's lab result found, kept to re-send when the seizure becomes known."""
+
+    event_id: str
+    jurisdiction: str
+    lab_id: str
+    analysed_at: AwareDatetime
+    found: tuple[Found, ...] = ()
+
+
+class SampleState(HandlerState):
+    """One sample: its seized item (if known) and its lab results (key: sample id)."""
+
+    sample_id: str
+    seizure: SeizureItemLinkedData | None = None
+    results: tuple[LabResult, ...] = ()
+
+    outbox_size: ClassVar[int] = 4
+
+
+def seizure_items(event: SeizureReported) -> list[Emit]:
+    """One ``SeizureItemLinked`` per sample of the seizure (a repeated sample id counts once).
+
+    Stateless: a redelivered seizure yields the same item events (ids ``<seizure event id>/
+    <sample id>``), which the sample's state then ignores.
+    """
+    data = event.data
+    emits: list[Emit] = []
+    seen: set[str] = set()
+    for item in data.items:
+        if item.sample_id in seen:
+            continue
+        seen.add(item.sample_id)
+        linked = SeizureItemLinked(
+            id=derived_id(event.id, item.sample_id),
+            source=event.source,
+            jurisdiction=event.jurisdiction,
+            time=event.time,
+            published=event.published,
+            correlation_id=event.correlation_id,
+            data=SeizureItemLinkedData(
+                seizure_id=data.seizure_id,
+                case_id=data.case_id,
+                region=data.region,
+                channel=data.channel,
+                seized_at=data.seized_at,
+                sample_id=item.sample_id,
+                form=item.form,
+                mass_g=item.mass_g,
+                presumptive_name=item.presumptive_name,
+                jurisdiction=event.jurisdiction,
+            ),
+        )
+        emits.append(emit(SEIZURE_ITEMS, linked))
+    return emits
+
+
+def handle_lab_result(
+    event: LabResultReported, state: SampleState | None, deps: ResolverDeps
+) -> Outcome[SampleState]:
+    """Standardise what the lab found and detect it, as the seizure's or as a sample-only
+    occurrence."""
+    state = state or SampleState(sample_id=event.data.sample_id)
+    if state.has_seen(event.id):
+        return Outcome(state, state.resend(event.id), duplicate=True)
+    found, rejections = _standardised(event, deps)
+    result = LabResult(
+        event_id=event.id,
+        jurisdiction=event.jurisdiction,
+        lab_id=event.data.lab_id,
+        analysed_at=event.data.analysed_at,
+        found=found,
+    )
+    results = (*state.results, result)[-MAX_RESULTS_PER_SAMPLE:]
+    state = state.model_copy(update={"results": results})
+    emits = tuple(_detections(state, result, deps, published=event.published))
+    return Outcome(state.remembering(event.id, emits), emits, rejections)
+
+
+def handle_seizure_item(
+    event: SeizureItemLinked, state: SampleState | None, deps: ResolverDeps
+) -> Outcome[SampleState]:
+    """Link the sample to its seizure, and detect its lab results again as the seizure's."""
+    state = state or SampleState(sample_id=event.data.sample_id)
+    if state.has_seen(event.id):
+        return Outcome(state, state.resend(event.id), duplicate=True)
+    known = state.seizure
+    if known is not None:
+        state = state.remembering(event.id)
+        if known.seizure_id == event.data.seizure_id:
+            return Outcome(state)  # the same seizure reported again: already linked
+        return Outcome(
+            state,
+            rejections=(
+                Rejection(
+                    "schema_violation",
+                    f"data.sample_id: sample {event.data.sample_id!r} already belongs to seizure "
+                    f"{known.seizure_id!r}; seizure {event.data.seizure_id!r} cannot claim it too "
+                    "(sample ids must be unique per seizing agency)",
+                ),
+            ),
+        )
+    state = state.model_copy(update={"seizure": event.data})
+    emits = tuple(
+        detection
+        for result in state.results
+        for detection in _detections(state, result, deps, published=event.published)
+    )
+    return Outcome(state.remembering(event.id, emits), emits)
+
+
+def _standardised(
+    event: LabResultReported, deps: ResolverDeps
+) -> tuple[tuple[Found, ...], tuple[Rejection, ...]]:
+    found: dict[str, Found] = {}
+    rejections: list[Rejection] = []
+    for index, substance in enumerate(event.data.substances):
+        try:
+            parent = deps.standardise(substance.structure)
+        except StructureError as error:
+            rejections.append(
+                Rejection(
+                    "invalid_structure",
+                    f"data.substances[{index}].structure: {error.kind}: {error.reason}. "
+                    "The other substances of this result were still processed; correct this one "
+                    "and send the result again under a new event id.",
+                )
+            )
+            continue
+        # A salt and its free base listed separately are one substance: detect it once.
+        found.setdefault(
+            parent.match_key,
+            Found(
+                index=index,
+                match_key=parent.match_key,
+                substance_key=parent.substance_key,
+                canonical_smiles=parent.canonical_smiles,
+                reported_name=substance.reported_name,
+            ),
+        )
+    return tuple(found.values()), tuple(rejections)
+
+
+def _detections(
+    state: SampleState, result: LabResult, deps: ResolverDeps, *, published: dt.datetime
+) -> list[Emit]:
+    seizure = state.seizure
+    if seizure is None:
+        occurrence_id = sample_only_id(state.sample_id)
+        seen_at = result.analysed_at
+        jurisdiction = result.jurisdiction
+    else:
+        occurrence_id = seizure.seizure_id
+        seen_at = seizure.seized_at
+        jurisdiction = seizure.jurisdiction
+    emits = []
+    for found in result.found:
+        detected = SubstanceDetected(
+            id=derived_id(result.event_id, found.index, occurrence_id),
+            source=deps.service,
+            jurisdiction=jurisdiction,
+            time=seen_at,
+            published=published,
+            correlation_id=seizure.case_id if seizure else None,
+            data=SubstanceDetectedData(
+                match_key=found.match_key,
+                substance_key=found.substance_key,
+                canonical_smiles=found.canonical_smiles,
+                reported_name=found.reported_name,
+                occurrence_id=occurrence_id,
+                seizure_id=seizure.seizure_id if seizure else None,
+                sample_id=state.sample_id,
+                lab_id=result.lab_id,
+                region=seizure.region if seizure else None,
+                channel=seizure.channel if seizure else None,
+                seen_at=seen_at,
+                lab_event_id=result.event_id,
+            ),
+        )
+        emits.append(emit(DETECTIONS, detected))
+    return emits

@@ -1,0 +1,118 @@
+"""Stories of delivery: duplicates, redelivery, arrival order, lateness and sweep timing.
+
+The alerts must not depend on how often an event is delivered, on when sweeps run, or on how
+states are stored; arrival order may change them only as documented (a late sighting is judged
+at the jurisdiction's current time, and one older than the lateness is ignored).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from pipeline_story import (
+    ALPHA_PHP,
+    CATHINONES,
+    KZ_BASELINE,
+    Alert,
+    Story,
+    alert_emits,
+    alerts,
+    day,
+    deps,
+    run,
+    summary,
+)
+
+from services.domain.replay import Replay
+
+
+def eventful() -> Story:
+    """Two jurisdictions, every kind of alert, sample-only results, a group rule, a stall."""
+    story = Story().baseline(0).baseline(0, j="RU", substances=KZ_BASELINE)
+    story.found(10).found(20, region="Shymkent").found(25, j="RU").lab("TP-1", 30, ALPHA_PHP)
+    story.found(32, j="RU").found(35, channel="post").propose("KZ-2026-1", 40)
+    story.found(45, j="RU").found(50).found(52).reject("KZ-2026-1", 60)
+    story.propose("KZ-2026-2", 70, names=(), groups=(CATHINONES,)).found(75)
+    story.propose("RU-2026-9", 80, j="RU").enact("KZ-2026-2", 90, effective=100, expires=200)
+    return story
+
+
+UNTIL = 400
+
+
+def alert_events(replay: Replay) -> list:
+    return [e.event for e in alert_emits(replay.emitted)]
+
+
+def test_the_eventful_story_exercises_every_kind_of_alert():
+    kinds = {a.kind for a in alerts(eventful(), until=UNTIL)}
+    assert kinds == {"raised", "updated", "suppressed", "reopened", "resolved"}
+
+
+def test_every_event_delivered_twice_publishes_no_new_alert_version():
+    once = alert_events(run(eventful(), until=UNTIL))
+    story = eventful()
+    again_at_once = [e for e in story.events for _ in (1, 2)]
+    replay = run(again_at_once + story.events, until=UNTIL)  # and all of it again at the end
+    twice = alert_events(replay)
+    assert replay.duplicates > len(story.events)
+    by_id = {e.id: e for e in once}
+    assert {e.id for e in twice} == set(by_id)  # the same versions, no new one
+    assert all(e == by_id[e.id] for e in twice)  # and any copy sent again is identical
+
+
+def test_arrival_order_of_results_does_not_change_the_alert():
+    story = Story().baseline(0)
+    for n, d in enumerate((10, 20, 30), start=1):
+        story.seizure(f"Z-{n}", d, [f"S-{n}"])
+    head = story.events
+    outcomes = set()
+    for order in itertools.permutations((1, 2, 3)):
+        results = Story()
+        for n in order:
+            results.lab(f"S-{n}", 31, ALPHA_PHP)
+        emitted = run(head + results.events).emitted
+        outcomes.add(tuple(e.event.model_dump_json() for e in alert_emits(emitted)))
+        assert summary(emitted) == [Alert("raised", "KZ", 1, "open", 3, 30)]
+    assert len(outcomes) == 1
+
+
+def test_a_late_sighting_within_the_lateness_counts_and_is_judged_now():
+    story = Story().baseline(0).found(100).found(101)
+    story.seizure("Z-late", 80, ["S-late"], reported=105).lab("S-late", 105, ALPHA_PHP)
+    assert alerts(story) == [Alert("raised", "KZ", 1, "open", 3, 101)]
+
+
+def test_a_sighting_older_than_the_lateness_is_ignored_and_counted_as_late():
+    story = Story().baseline(0).found(100).found(101)
+    story.seizure("Z-old", 60, ["S-old"], reported=105).lab("S-old", 105, ALPHA_PHP)
+    replay = run(story)
+    assert summary(replay.emitted) == []
+    assert replay.late == 1
+    assert alerts(story, lateness_days=45) == [Alert("raised", "KZ", 1, "open", 3, 101)]
+
+
+def test_sweep_timing_does_not_change_the_alerts():
+    story = eventful()
+    daily = alert_events(run(story, until=UNTIL))
+
+    only_at_the_end = Replay(deps(), daily_sweeps=False)
+    rare = alert_events(run(story, until=UNTIL, replay=only_at_the_end))
+
+    often = Replay(deps())
+    for event in story.events:
+        if often.watermark is not None and event.time > often.watermark:
+            often.sweep(often.watermark + (event.time - often.watermark) / 2)
+        often.feed(event)
+        often.sweep(often.watermark)
+    often.sweep(day(UNTIL))
+    frequent = alert_events(often)
+
+    assert rare == daily
+    assert frequent == daily
+
+
+def test_states_stored_as_json_between_events_give_the_same_alerts():
+    in_memory = run(eventful(), until=UNTIL)
+    stored = run(eventful(), until=UNTIL, replay=Replay(deps(), as_stored=True))
+    assert [e.event for e in stored.emitted] == [e.event for e in in_memory.emitted]

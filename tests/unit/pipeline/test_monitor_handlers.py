@@ -1,0 +1,146 @@
+"""The analogue monitor's handlers called directly: deferral, redelivery, forgetting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline_story import ALPHA_PHP, Story, day, day_of, summary
+from story_chemistry import classify
+
+from contracts.detection import SubstanceDetected
+from contracts.schedule import Change, ScheduleChanged, ScheduleState
+from services.analogue_monitor.handlers import (
+    MonitorDeps,
+    ScheduleView,
+    SubstanceState,
+    handle_detection,
+    handle_schedule_changed,
+    sweep,
+)
+from services.chemistry import standardise
+from services.domain.schedule import apply_legislation
+
+PHP = standardise(ALPHA_PHP)
+
+
+class Schedules(dict):
+    """The monitor's copy of the schedules, updated by the test as the story goes."""
+
+    def law(self, story: Story) -> Schedules:
+        for event in story.events:
+            view = self.get(event.jurisdiction) or ScheduleView(ScheduleState(), 0)
+            state = apply_legislation(view.state, event)
+            self[event.jurisdiction] = ScheduleView(state, view.version + 1)
+        return self
+
+
+def deps(schedules: Schedules) -> MonitorDeps:
+    return MonitorDeps(schedule=schedules.get, classify=classify)
+
+
+def detected(n: int, on: float, j: str = "KZ") -> SubstanceDetected:
+    return SubstanceDetected(
+        id=f"det-{j}-{n}",
+        source="test",
+        jurisdiction=j,
+        time=day(on),
+        published=day(on),
+        data={
+            "match_key": PHP.match_key,
+            "substance_key": PHP.substance_key,
+            "canonical_smiles": PHP.canonical_smiles,
+            "occurrence_id": f"Z-{n}",
+            "seizure_id": f"Z-{n}",
+            "sample_id": f"S-{n}",
+            "lab_id": "L-1",
+            "region": "Almaty",
+            "channel": "post",
+            "seen_at": day(on),
+            "lab_event_id": f"lab-{n}",
+        },
+    )
+
+
+def changed(version: int, on: float, change: Change = Change.PROPOSED) -> ScheduleChanged:
+    return ScheduleChanged(
+        id=f"chg-{version}",
+        source="test",
+        jurisdiction="KZ",
+        time=day(on),
+        published=day(on),
+        data={
+            "match_key": PHP.match_key,
+            "amendment_id": "KZ-1",
+            "change": change,
+            "schedule_version": version,
+        },
+    )
+
+
+def raised(schedules: Schedules) -> SubstanceState:
+    state = None
+    for n, on in enumerate((10, 20, 30), start=1):
+        outcome = handle_detection(detected(n, on), state, deps(schedules))
+        state = outcome.state
+    assert [a.kind for a in summary(outcome.emits)] == ["raised"]
+    return state
+
+
+def test_a_change_newer_than_the_monitors_schedule_waits_for_the_next_sweep():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    early = handle_schedule_changed(changed(version=2, on=35), state, deps(schedules))
+    assert early.emits == ()
+    assert early.state.jurisdictions["KZ"].deferred_version == 2
+
+    schedules.law(Story().propose("KZ-1", 35))  # the copy catches up
+    swept = sweep(early.state, deps(schedules))
+    assert [(a.kind, a.version, a.on) for a in summary(swept.emits)] == [("suppressed", 2, 35)]
+    assert swept.state.jurisdictions["KZ"].deferred_version == 0
+
+
+def test_a_redelivered_detection_resends_the_alert_it_raised_and_changes_nothing():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    before = SubstanceState.model_validate_json(state.model_dump_json())
+    third = handle_detection(detected(3, 30), state, deps(schedules))
+    assert third.duplicate and third.state == before
+    assert [a.kind for a in summary(third.emits)] == ["raised"]
+
+
+def test_a_change_for_a_substance_never_seen_keeps_no_state():
+    schedules = Schedules().law(Story().baseline(0).propose("KZ-1", 35))
+    assert handle_schedule_changed(changed(2, 35), None, deps(schedules)).state is None
+
+
+def test_a_change_in_a_jurisdiction_where_it_was_never_seen_publishes_nothing():
+    schedules = Schedules().law(Story().baseline(0).baseline(0, j="RU"))
+    state = raised(schedules)
+    ru = changed(3, 35).model_copy(update={"jurisdiction": "RU"})
+    outcome = handle_schedule_changed(ru, state, deps(schedules))
+    assert outcome.emits == () and "RU" not in outcome.state.jurisdictions
+
+
+def test_a_sweep_forgets_a_substance_with_no_alert_once_nothing_can_count():
+    schedules = Schedules().law(Story().baseline(0))
+    state = handle_detection(detected(1, 10), None, deps(schedules)).state
+    assert sweep(state, deps(schedules), day(100)).state is not None  # day 10 is in the window
+    assert sweep(state, deps(schedules), day(101)).state is None
+
+
+def test_a_sweep_never_forgets_a_substance_with_an_alert():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    assert sweep(state, deps(schedules), day(1000)).state is not None
+
+
+def test_a_stall_found_by_a_sweep_is_dated_at_the_deadline():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    schedules.law(Story().propose("KZ-1", 35))
+    state = handle_schedule_changed(changed(2, 35), state, deps(schedules)).state
+    swept = sweep(state, deps(schedules), day(500))
+    [reopened] = summary(swept.emits)
+    assert (reopened.kind, reopened.on) == ("reopened", 215)
+    assert swept.emits[0].event.time == day(35) + dt.timedelta(days=180)
+    assert day_of(swept.state.jurisdictions["KZ"].evaluated_at) == 215
