@@ -1,0 +1,26 @@
+"""The examples in the scenario and publish modules' docstrings run and say what the code does."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import services.scenario
+
+MODULES = [
+    *sorted(
+        info.name
+        for info in pkgutil.iter_modules(services.scenario.__path__, prefix="services.scenario.")
+    ),
+    "services.tools.publish",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+
+    assert result.failed == 0
