@@ -18,7 +18,7 @@ import argparse
 import logging
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 
 from kafka import KafkaConsumer, TopicPartition
@@ -236,7 +236,7 @@ def read_to_end(settings: ServiceSettings, timeout_s: float) -> list[AlertEvent]
 
 def follow(
     settings: ServiceSettings, *, from_beginning: bool, timeout_s: float | None
-) -> Iterator[AlertEvent]:
+) -> Generator[AlertEvent, None, None]:
     """Alert events as they arrive, until the time-out (None: until the caller stops)."""
     consumer, assigned = _open(settings)
     with closing(consumer):

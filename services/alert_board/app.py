@@ -1,0 +1,339 @@
+"""The alert board: a web page of the current alerts for operations staff, updated live.
+
+Wiring only. A reader task follows ``aw.alerts`` and ``aw.schedule.state`` from the beginning
+with aiokafka (no consumer group, nothing committed: the view is rebuilt at every start) and folds
+each event into :class:`~services.alert_board.view.AlertBoardView`; each change is pushed to open
+pages through :class:`~services.alert_board.live.LiveFeed` (Server-Sent Events). aiohttp serves
+the pages rendered by :mod:`services.alert_board.pages` and ``/metrics`` on one port.
+
+Run it with ``analogue-watch serve alert_board`` or ``python -m services.alert_board.app``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import signal
+import time
+from functools import lru_cache
+from importlib import resources
+
+from aiohttp import web
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from contracts.codec import decode
+from contracts.errors import ContractError
+from contracts.schedule import ScheduleSnapshot
+from contracts.substances import Structure
+from contracts.topics import ALERTS, SCHEDULE_STATE, Topic
+from services.alert_board.config import BoardSettings
+from services.alert_board.drawing import DrawnPair, draw_pair
+from services.alert_board.live import CLOSE, LiveFeed
+from services.alert_board.metrics import BoardMetrics
+from services.alert_board.pages import Assets, render_alert, render_list, render_row
+from services.alert_board.view import AlertBoardView, AlertEvent
+from services.platform.logs import configure_logging
+from services.platform.topics import topic_name
+
+log = logging.getLogger(__name__)
+
+KEEP_ALIVE_S = 15.0
+TOPIC_WAIT_S = 0.2
+METADATA_MAX_AGE_MS = 10_000  # how soon a topic created after the start is read
+
+
+def load_assets() -> Assets:
+    static = resources.files("services.alert_board") / "static"
+    return Assets(
+        css=(static / "board.css").read_text(encoding="utf-8"),
+        js=(static / "board.js").read_text(encoding="utf-8"),
+    )
+
+
+def content_security_policy(assets: Assets) -> str:
+    """Only the board's own inline script may run: injected markup could not execute anything."""
+    digest = base64.b64encode(hashlib.sha256(assets.js.encode()).digest()).decode()
+    return (
+        "default-src 'none'; "
+        f"script-src 'sha256-{digest}'; "
+        "style-src 'unsafe-inline'; "  # RDKit's SVG styles its paths inline
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    )
+
+
+@lru_cache(maxsize=256)
+def _drawn(smiles: str, listed: Structure | None, core_smarts: str | None) -> DrawnPair:
+    return draw_pair(smiles, listed, core_smarts)
+
+
+class Board:
+    """The view, the live feed and the reader, shared by the web handlers."""
+
+    def __init__(self, settings: BoardSettings, metrics: BoardMetrics | None = None) -> None:
+        self.settings = settings
+        self.metrics = metrics or BoardMetrics()
+        self.view = AlertBoardView()
+        self.feed = LiveFeed(on_drop=self.metrics.dropped_clients.inc)
+        self.ready = asyncio.Event()
+        self.assets = load_assets()
+        self.csp = content_security_policy(self.assets)
+        self._topics = {
+            topic_name(t, settings.topic_namespace): t for t in (ALERTS, SCHEDULE_STATE)
+        }
+
+    # -- reading the topics ------------------------------------------------------------
+
+    async def read(self) -> None:
+        """Follow both topics from the beginning until cancelled.
+
+        Without a consumer group, aiokafka assigns every partition of the subscribed topics (and
+        of topics created later, at the next metadata refresh); nothing is committed.
+        """
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            client_id="analogue-watch-alert-board",
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=METADATA_MAX_AGE_MS,
+        )
+        await consumer.start()
+        try:
+            ends = await self._end_offsets(consumer)
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=500)
+                for tp, records in batches.items():
+                    topic = self._topics[tp.topic]
+                    for record in records:
+                        self.on_message(topic, record.value or b"")
+                if not self.ready.is_set() and all(
+                    [await consumer.position(tp) >= end for tp, end in ends.items()]
+                ):
+                    self._caught_up()
+        finally:
+            await consumer.stop()
+
+    async def _end_offsets(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+        """Once both topics are assigned: where they end now (the board is ready there)."""
+        waited = False
+        while True:
+            assigned = consumer.assignment()
+            missing = sorted(set(self._topics) - {tp.topic for tp in assigned})
+            if not missing:
+                return await consumer.end_offsets(list(assigned))
+            if not waited:
+                log.warning(
+                    "waiting for topics: run 'analogue-watch topics create'",
+                    extra={"missing": missing},
+                )
+                waited = True
+            await asyncio.sleep(TOPIC_WAIT_S)
+
+    def on_message(self, topic: Topic, raw: bytes) -> None:
+        """Fold one message into the view; push the change to open pages once caught up."""
+        try:
+            event = decode(raw, accept=topic.types)
+        except ContractError as error:
+            self.metrics.invalid.labels(error.error_class.value).inc()
+            log.warning(
+                "skipped an invalid message",
+                extra={"topic": topic.name, "reason": error.reason[:300]},
+            )
+            return
+        self.metrics.consumed.labels(event.type).inc()
+        self.metrics.last_event.set_to_current_time()
+        if isinstance(event, ScheduleSnapshot):
+            self.view.apply_snapshot(event)
+            self.metrics.schedules.set(self.view.jurisdictions_with_schedule)
+            return
+        alert: AlertEvent = event  # type: ignore[assignment]  # accept= admits only alert types
+        if not self.view.apply_alert(alert):
+            return
+        for status, count in self.view.count_by_status().items():
+            self.metrics.alerts.labels(status.value).set(count)
+        if self.ready.is_set():
+            self.push(alert)
+
+    def push(self, alert: AlertEvent) -> None:
+        d = alert.data
+        self.feed.publish(
+            "alert",
+            {
+                "alert_id": d.alert_id,
+                "version": d.version,
+                "status": d.status.value,
+                "row": render_row(alert),
+            },
+        )
+        self.metrics.pushed.inc()
+
+    def _caught_up(self) -> None:
+        """Pages opened while the board was still reading reload once, to show everything."""
+        self.ready.set()
+        self.metrics.caught_up.set(1)
+        self.feed.publish("reload", {})
+        log.info("caught up", extra={"alerts": len(self.view.latest())})
+
+    # -- web ---------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        app = web.Application(middlewares=[self._headers_and_metrics])
+        app.router.add_get("/", self.list_page, name="list")
+        app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
+        app.router.add_get("/events", self.events, name="events")
+        app.router.add_get("/metrics", self.metrics_page, name="metrics")
+        app.router.add_get("/healthz", self.health, name="health")
+        app.on_shutdown.append(self._close_feeds)
+        return app
+
+    @web.middleware
+    async def _headers_and_metrics(self, request: web.Request, handler) -> web.StreamResponse:
+        route = request.match_info.route.name or "unknown"
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            self.metrics.requests.labels(route, str(error.status)).inc()
+            raise
+        self.metrics.requests.labels(route, str(response.status)).inc()
+        response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    async def list_page(self, request: web.Request) -> web.Response:
+        with self.metrics.render.labels("list").time():
+            text = render_list(
+                self.view.latest(),
+                last_id=self.feed.last_id,
+                ready=self.ready.is_set(),
+                assets=self.assets,
+            )
+        return web.Response(text=text, content_type="text/html")
+
+    async def alert_page(self, request: web.Request) -> web.Response:
+        alert = self.view.get(request.match_info["alert_id"])
+        if alert is None:
+            raise web.HTTPNotFound(text="No such alert (yet): it may still be read from the topic.")
+        started = time.perf_counter()
+        d = alert.data
+        nearest = d.nearest_listed[0] if d.nearest_listed else None
+        listed = self.view.listed_structure(d.jurisdiction, nearest.name) if nearest else None
+        drawn = await asyncio.get_running_loop().run_in_executor(
+            None,
+            _drawn,
+            d.canonical_smiles,
+            listed.structure if listed else None,
+            nearest.shared_core_smarts if nearest else None,
+        )
+        text = render_alert(
+            alert,
+            self.view.history(d.alert_id),
+            listed,
+            drawn,
+            last_id=self.feed.last_id,
+            ready=self.ready.is_set(),
+            assets=self.assets,
+        )
+        self.metrics.render.labels("alert").observe(time.perf_counter() - started)
+        return web.Response(text=text, content_type="text/html")
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """Server-Sent Events: what the page missed since its id, then every change as it comes."""
+        since = request.headers.get("Last-Event-ID") or request.query.get("since", "")
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-store",
+                "X-Accel-Buffering": "no",
+            }
+        )
+        queue = self.feed.listen()  # before reading the backlog: nothing falls in between
+        self.metrics.live_clients.set(self.feed.listeners)
+        try:
+            await response.prepare(request)
+            await response.write(b"retry: 3000\n\n")
+            missed = self.feed.missed_since(since)
+            if missed is None:
+                await response.write(b"event: reload\ndata: {}\n\n")
+                return response
+            sent = 0
+            for old in missed:
+                await response.write(old.encode())
+                sent = old.seq
+            while True:
+                try:
+                    message = await asyncio.wait_for(queue.get(), KEEP_ALIVE_S)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                if message is CLOSE:
+                    break
+                if message.seq > sent:
+                    await response.write(message.encode())
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            self.feed.leave(queue)
+            self.metrics.live_clients.set(self.feed.listeners)
+        return response
+
+    async def metrics_page(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(self.metrics.registry),
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )
+
+    async def health(self, request: web.Request) -> web.Response:
+        counts = {s.value: n for s, n in self.view.count_by_status().items()}
+        body = {
+            "ready": self.ready.is_set(),
+            "alerts": counts,
+            "schedules": self.view.jurisdictions_with_schedule,
+            "time": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        return web.Response(text=json.dumps(body), content_type="application/json")
+
+    async def _close_feeds(self, app: web.Application) -> None:
+        self.feed.close_all()
+
+
+async def serve(settings: BoardSettings) -> None:
+    """Read the topics and serve the board until cancelled."""
+    board = Board(settings)
+    runner = web.AppRunner(board.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    log.info("alert board listening", extra={"host": settings.host, "port": settings.port})
+    reader = asyncio.current_task()
+    assert reader is not None
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, reader.cancel)
+    try:
+        await board.read()
+    except asyncio.CancelledError:
+        log.info("alert board stopping")
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+        await runner.cleanup()
+
+
+def main(settings: BoardSettings | None = None) -> None:
+    """Run the board in the foreground until interrupted (Ctrl-C or SIGTERM)."""
+    settings = settings or BoardSettings.from_env()
+    configure_logging(settings.log_level)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

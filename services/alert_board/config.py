@@ -1,0 +1,19 @@
+"""Alert board settings, from the environment (``BoardSettings.from_env()``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.platform.settings import ServiceSettings
+
+
+class BoardSettings(ServiceSettings):
+    """Where the board listens; the broker and topic namespace come from ServiceSettings.
+
+    The board serves its pages and ``/metrics`` on one port. It listens on loopback by default:
+    alerts are operational information, so exposing them (``AW_BOARD_HOST=0.0.0.0`` in a
+    container) is a deliberate choice.
+    """
+
+    port: int = Field(8088, alias="AW_BOARD_PORT", ge=0, le=65535)
+    host: str = Field("127.0.0.1", alias="AW_BOARD_HOST", min_length=1)

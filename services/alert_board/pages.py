@@ -1,0 +1,574 @@
+"""The board's HTML: the alert list, one row of it (also pushed live), and the alert page.
+
+Pure functions from the contracts' models to strings. Alert text comes from agencies, so every
+value goes through :func:`h` (HTML escaping, quotes included) on its way into a page; the only
+markup not built here is RDKit's SVG, drawn from structures rather than text.
+
+>>> h('<img src=x onerror="alert(1)">')
+'&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from contracts.alerts import AlertStatus
+from services.alert_board.drawing import Drawing, DrawnPair
+from services.alert_board.view import AlertEvent, ListedStructure, VersionPoint, board_order
+
+MAX_WEEKS = 104
+"""The occurrence chart shows at most this many weeks (the most recent)."""
+
+_STATUS_LABEL = {
+    AlertStatus.OPEN: "Open",
+    AlertStatus.SUPPRESSED: "Suppressed",
+    AlertStatus.RESOLVED: "Resolved",
+}
+_EVENT_LABEL = {
+    "aw.alert.raised.v1": "raised",
+    "aw.alert.updated.v1": "updated",
+    "aw.alert.suppressed.v1": "suppressed",
+    "aw.alert.reopened.v1": "reopened",
+    "aw.alert.resolved.v1": "resolved",
+}
+
+
+def h(value: object) -> str:
+    """``value`` as text safe inside HTML content and quoted attributes."""
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The board's stylesheet and script, inlined into every page (no external requests)."""
+
+    css: str
+    js: str
+
+
+# -- small pieces --------------------------------------------------------------------------
+
+
+def alert_url(alert_id: str) -> str:
+    """The alert page's path; any character of the id survives the round trip.
+
+    >>> alert_url("KZ-AB/CD?x")
+    '/alerts/KZ-AB%2FCD%3Fx'
+    """
+    return "/alerts/" + quote(alert_id, safe="")
+
+
+def day(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).date().isoformat()
+
+
+def moment_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def badge(status: AlertStatus) -> str:
+    return f'<span class="badge badge-{h(status.value)}">{h(_STATUS_LABEL[status])}</span>'
+
+
+def chips(items: Iterable[str], css: str = "chip") -> str:
+    shown = "".join(f'<span class="{css}">{h(i)}</span>' for i in items)
+    return shown or '<span class="muted">none recorded</span>'
+
+
+def sort_key(event: AlertEvent) -> str:
+    """A string that sorts rows the way :func:`~services.alert_board.view.board_order` does."""
+    rank, minus_seen, alert_id = board_order(event)
+    return f"{rank}{10**12 + int(minus_seen):013d}{alert_id}"
+
+
+def display_name(event: AlertEvent) -> str:
+    names = event.data.reported_names
+    return names[0] if names else f"Unnamed substance {event.data.match_key}"
+
+
+# -- the list ------------------------------------------------------------------------------
+
+
+def render_row(event: AlertEvent) -> str:
+    """One alert as a table row of the list (also what a live update carries)."""
+    d = event.data
+    search = " ".join([d.alert_id, *d.reported_names, *d.regions, d.jurisdiction]).casefold()
+    others = d.reported_names[1:]
+    tags = []
+    if d.pending_amendments:
+        tags.append('<span class="tag tag-pending">amendment pending</span>')
+    if d.foreign_sightings:
+        places = ", ".join(sorted({s.jurisdiction for s in d.foreign_sightings}))
+        tags.append(f'<span class="tag">also seen in {h(places)}</span>')
+    nearest = d.nearest_listed[0] if d.nearest_listed else None
+    if nearest is None:
+        analogue = '<span class="muted">none named</span>'
+    else:
+        core = f" · core {nearest.core_coverage:.0%}" if nearest.core_coverage is not None else ""
+        analogue = (
+            f'{h(nearest.name)}<div class="sub">similarity {nearest.similarity:.2f}{h(core)}</div>'
+        )
+    return (
+        f'<tr class="alert-row" data-alert-id="{h(d.alert_id)}" data-status="{h(d.status.value)}"'
+        f' data-jurisdiction="{h(d.jurisdiction)}" data-sort="{h(sort_key(event))}"'
+        f' data-search="{h(search)}" data-version="{d.version}">'
+        f"<td>{badge(d.status)}</td>"
+        f'<td class="cc">{h(d.jurisdiction)}</td>'
+        f'<td><a class="substance" href="{h(alert_url(d.alert_id))}">{h(display_name(event))}</a>'
+        + (f'<div class="sub">also reported as {h(", ".join(others))}</div>' if others else "")
+        + (f'<div class="tags">{"".join(tags)}</div>' if tags else "")
+        + "</td>"
+        f"<td>{analogue}</td>"
+        f'<td class="num"><strong>{d.occurrence_count}</strong>'
+        f'<div class="sub">in {d.window_days} d</div></td>'
+        f"<td>{h(_some(d.regions)) or '<span class=muted>—</span>'}"
+        f'<div class="sub">{h(_some([c.value.replace("_", " ") for c in d.channels]))}</div></td>'
+        f'<td class="date">{h(day(d.last_seen))}<div class="sub">first {h(day(d.first_seen))}</div>'
+        f"</td>"
+        f'<td class="num muted">v{d.version}</td>'
+        "</tr>"
+    )
+
+
+def _some(items: Sequence[str], limit: int = 3) -> str:
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" +{more}" if more > 0 else "")
+
+
+def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, assets: Assets) -> str:
+    rows = "".join(render_row(a) for a in alerts)
+    body = f"""
+<header class="list-head"><h1>Alerts</h1>
+  <p class="muted">The latest version of every alert: open first, most recently seen first.
+    New alerts and updates appear as they are published.</p></header>
+<section class="toolbar" aria-label="Filters">
+  <div class="counts" id="counts" aria-live="polite"></div>
+  <div class="filters">
+    <label>Status <select id="filter-status">
+      <option value="">All</option><option value="open">Open</option>
+      <option value="suppressed">Suppressed</option><option value="resolved">Resolved</option>
+    </select></label>
+    <label>Jurisdiction <select id="filter-jurisdiction"><option value="">All</option></select>
+    </label>
+    <input id="filter-text" type="search" placeholder="Substance, region or alert id"
+      aria-label="Search">
+  </div>
+</section>
+<section class="card table-card">
+<table class="alerts">
+  <thead><tr><th>Status</th><th>Juris&shy;diction</th><th>Substance</th>
+    <th>Nearest listed</th><th class="num">Occurrences</th><th>Regions · channels</th>
+    <th>Last seen</th><th class="num">Version</th></tr></thead>
+  <tbody id="alert-rows">{rows}</tbody>
+</table>
+<p class="empty" id="empty-list"{"" if not alerts else " hidden"}>No alerts yet. New alerts
+  appear here as soon as they are raised, without reloading the page.</p>
+<p class="empty" id="no-match" hidden>No alert matches the filters.</p>
+</section>"""
+    return layout("Alerts", body, page="list", last_id=last_id, ready=ready, assets=assets)
+
+
+# -- the alert page ------------------------------------------------------------------------
+
+
+def render_alert(
+    event: AlertEvent,
+    history: Sequence[VersionPoint],
+    listed: ListedStructure | None,
+    drawn: DrawnPair,
+    *,
+    last_id: str,
+    ready: bool,
+    assets: Assets,
+) -> str:
+    d = event.data
+    others = d.reported_names[1:]
+    body = f"""
+<nav class="crumbs"><a href="/">← All alerts</a></nav>
+<header class="alert-head">
+  <div class="title-line">{badge(d.status)}<h1>{h(display_name(event))}</h1></div>
+  {f'<p class="aka">Also reported as {h(", ".join(others))}</p>' if others else ""}
+  <p class="meta">{h(d.jurisdiction)} · <span class="mono">{h(d.alert_id)}</span> ·
+    version {d.version} ({h(_EVENT_LABEL.get(event.type, event.type))}
+    {h(moment_text(event.published))})</p>
+</header>
+{_facts(event)}
+<div class="notice" id="newer" hidden></div>
+<section class="card reason"><h2>Why this is an alert</h2><p>{h(d.reason)}</p>
+  {_resolution(event)}</section>
+{_structures(event, listed, drawn)}
+<div class="grid">
+  {_occurrences(event, history)}
+  {_where(event)}
+</div>
+{_rules(event)}
+<div class="grid">
+  {_amendments(event)}
+  {_foreign(event)}
+</div>
+{_more_listed(event)}
+{_identifiers(event)}
+{_versions(history)}"""
+    return layout(
+        display_name(event),
+        body,
+        page="alert",
+        last_id=last_id,
+        ready=ready,
+        assets=assets,
+        alert_id=d.alert_id,
+        version=d.version,
+    )
+
+
+def _facts(event: AlertEvent) -> str:
+    """The four things an analyst looks at first, as tiles under the title."""
+    d = event.data
+    nearest = d.nearest_listed[0] if d.nearest_listed else None
+    abroad = sorted({s.jurisdiction for s in d.foreign_sightings})
+    tiles = [
+        ("Occurrences", str(d.occurrence_count), f"in the last {d.window_days} days"),
+        (
+            "Nearest listed",
+            nearest.name if nearest else "none named",
+            f"similarity {nearest.similarity:.2f}" if nearest else "",
+        ),
+        ("Last seen", day(d.last_seen), f"first seen {day(d.first_seen)}"),
+        (
+            "Amendments",
+            f"{len(d.pending_amendments)} pending" if d.pending_amendments else "none pending",
+            ("also seen in " + ", ".join(abroad)) if abroad else "not seen abroad",
+        ),
+    ]
+    cells = "".join(
+        f'<div class="fact"><span class="label">{h(label)}</span>'
+        f'<span class="value">{h(value)}</span><span class="sub">{h(sub)}</span></div>'
+        for label, value, sub in tiles
+    )
+    return f'<section class="facts">{cells}</section>'
+
+
+def _resolution(event: AlertEvent) -> str:
+    days = event.data.time_to_control_days
+    if days is None:
+        return ""
+    return f'<p class="resolution">Controlled {days:.0f} days after it was first seen.</p>'
+
+
+def _figure(drawing: Drawing, role: str, title: str, caption: str) -> str:
+    return (
+        f'<figure class="structure" data-role="{role}" data-atoms="{drawing.atoms}"'
+        f' data-highlighted="{drawing.highlighted}">'
+        f'<figcaption><span class="role">{h(title)}</span> {caption}</figcaption>'
+        f'<div class="svg">{drawing.svg}</div></figure>'
+    )
+
+
+def _structures(event: AlertEvent, listed: ListedStructure | None, drawn: DrawnPair) -> str:
+    d = event.data
+    nearest = d.nearest_listed[0] if d.nearest_listed else None
+    figures = []
+    if drawn.detected is not None:
+        figures.append(
+            _figure(
+                drawn.detected,
+                "detected",
+                f"Detected in {d.jurisdiction}",
+                f"<strong>{h(display_name(event))}</strong>",
+            )
+        )
+    if drawn.listed is not None and listed is not None:
+        where = f"schedule {listed.schedule}, " if listed.schedule else ""
+        status = "pending amendment" if listed.pending else "listed"
+        figures.append(
+            _figure(
+                drawn.listed,
+                "listed",
+                f"Nearest {status} ({listed.jurisdiction})",
+                f"<strong>{h(listed.name)}</strong> "
+                f'<span class="muted">{h(where)}{h(listed.source)}</span>',
+            )
+        )
+    notes = []
+    if nearest is None:
+        notes.append("The alert names no listed substance it resembles.")
+    elif listed is None:
+        notes.append(
+            f"The structure of {nearest.name} is not in the schedule snapshots the board holds, "
+            "so only the alert's structure is drawn."
+        )
+    if drawn.note:
+        notes.append(drawn.note)
+    legend = ""
+    if nearest is not None:
+        core = (
+            f", {nearest.core_coverage:.0%} of it in the shared core"
+            if nearest.core_coverage is not None
+            else ""
+        )
+        highlighted = drawn.detected.highlighted if drawn.detected else 0
+        legend = (
+            f'<p class="legend"><span class="swatch"></span> Shared core with {h(nearest.name)}'
+            f" ({highlighted} atoms highlighted). Similarity {nearest.similarity:.2f}{h(core)}."
+            + (
+                f'<details class="smarts"><summary>Shared core pattern (SMARTS)</summary>'
+                f'<span class="mono small">{h(nearest.shared_core_smarts)}</span></details>'
+                if nearest.shared_core_smarts
+                else ""
+            )
+            + "</p>"
+        )
+    note_html = "".join(f'<p class="note">{h(n)}</p>' for n in notes)
+    return (
+        '<section class="card"><h2>Structure</h2>'
+        f'<div class="structures">{"".join(figures)}</div>{legend}{note_html}</section>'
+    )
+
+
+def _occurrences(event: AlertEvent, history: Sequence[VersionPoint]) -> str:
+    d = event.data
+    return f"""<section class="card"><h2>Occurrences</h2>
+  <p class="muted small">{d.occurrence_count} in the last {d.window_days} days · first seen
+    {h(moment_text(d.first_seen))} · last seen {h(moment_text(d.last_seen))}</p>
+  {occurrence_chart(history)}
+  <p class="small muted">New occurrences by week, from the counts each version of the alert
+    reported (the first version's count is split between its first and last sighting).</p>
+</section>"""
+
+
+def _where(event: AlertEvent) -> str:
+    d = event.data
+    channels = [c.value.replace("_", " ") for c in d.channels]
+    seizures = len(d.seizure_ids)
+    samples = len(d.sample_ids)
+    return f"""<section class="card"><h2>Where and how</h2>
+  <h3>Regions</h3><div class="chips">{chips(d.regions)}</div>
+  <h3>Channels</h3><div class="chips">{chips(channels, "chip chip-channel")}</div>
+  <h3>Evidence</h3><p>{seizures} seizure{"s" if seizures != 1 else ""},
+    {samples} lab sample{"s" if samples != 1 else ""} cited (identifiers below).</p>
+</section>"""
+
+
+def _rules(event: AlertEvent) -> str:
+    rules = event.data.rules_fired
+    if not rules:
+        return (
+            '<section class="card"><h2>Rules fired</h2><p class="muted">None recorded.</p>'
+            "</section>"
+        )
+    items = []
+    for rule in rules:
+        evidence = "".join(
+            f"<div><dt>{h(k)}</dt><dd>{h(_number(v))}</dd></div>" for k, v in rule.evidence.items()
+        )
+        items.append(
+            f'<li><span class="rule">{h(rule.rule)}</span><p>{h(rule.explanation)}</p>'
+            + (f'<dl class="evidence">{evidence}</dl>' if evidence else "")
+            + "</li>"
+        )
+    return (
+        f'<section class="card"><h2>Rules fired</h2><ol class="rules">{"".join(items)}</ol>'
+        "</section>"
+    )
+
+
+def _number(value: int | float | str) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) -> str:
+    if not rows:
+        return f'<p class="muted">{h(empty)}</p>'
+    head = "".join(f"<th>{h(x)}</th>" for x in headers)
+    body = "".join("<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="plain"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _amendments(event: AlertEvent) -> str:
+    rows = [
+        (a.amendment_id, a.stage, day(a.since), _covers(a.covers_by))
+        for a in event.data.pending_amendments
+    ]
+    table = _table(
+        ("Amendment", "Stage", "Since", "Covers it by"),
+        rows,
+        "No amendment in progress would control it.",
+    )
+    return f'<section class="card"><h2>Pending amendments</h2>{table}</section>'
+
+
+def _covers(covers_by: str) -> str:
+    return "its name" if covers_by == "name" else "group " + covers_by.removeprefix("group:")
+
+
+def _foreign(event: AlertEvent) -> str:
+    sightings = sorted(event.data.foreign_sightings, key=lambda s: (-s.count, s.jurisdiction))
+    rows = [(s.jurisdiction, str(s.count), day(s.first_seen), day(s.last_seen)) for s in sightings]
+    table = _table(
+        ("Jurisdiction", "Occurrences", "First seen", "Last seen"),
+        rows,
+        "Not seen in other jurisdictions.",
+    )
+    return f'<section class="card"><h2>Foreign sightings</h2>{table}</section>'
+
+
+def _more_listed(event: AlertEvent) -> str:
+    if len(event.data.nearest_listed) < 2:
+        return ""
+    rows = [
+        (
+            n.name,
+            f"{n.similarity:.2f}",
+            f"{n.core_coverage:.0%}" if n.core_coverage is not None else "—",
+            n.source or "—",
+        )
+        for n in event.data.nearest_listed
+    ]
+    table = _table(("Listed substance", "Similarity", "Shared core", "Listed by"), rows, "")
+    return f'<section class="card"><h2>Listed substances it resembles</h2>{table}</section>'
+
+
+def _identifiers(event: AlertEvent) -> str:
+    d = event.data
+    rows = [
+        ("Canonical SMILES", d.canonical_smiles),
+        ("InChIKey", d.substance_key),
+        ("Match key", d.match_key),
+        ("Seizures", ", ".join(d.seizure_ids) or "—"),
+        ("Lab samples", ", ".join(d.sample_ids) or "—"),
+    ]
+    items = "".join(f'<div><dt>{h(k)}</dt><dd class="mono">{h(v)}</dd></div>' for k, v in rows)
+    return f'<section class="card"><h2>Identifiers</h2><dl class="ids">{items}</dl></section>'
+
+
+def _versions(history: Sequence[VersionPoint]) -> str:
+    rows = [
+        (
+            f"v{p.version}",
+            _EVENT_LABEL.get(p.type, p.type),
+            moment_text(p.published),
+            _STATUS_LABEL[p.status],
+            str(p.occurrence_count),
+            day(p.last_seen),
+        )
+        for p in reversed(history)
+    ]
+    table = _table(
+        ("Version", "Event", "Published", "Status", "Occurrences", "Last seen"),
+        rows,
+        "No versions read yet.",
+    )
+    return f'<section class="card"><h2>History</h2>{table}</section>'
+
+
+# -- the occurrence chart ------------------------------------------------------------------
+
+
+def week_of(moment: dt.datetime) -> dt.date:
+    """The Monday (UTC) of ``moment``'s week."""
+    date = moment.astimezone(dt.UTC).date()
+    return date - dt.timedelta(days=date.weekday())
+
+
+def weekly_occurrences(history: Sequence[VersionPoint]) -> list[tuple[dt.date, int]]:
+    """New occurrences per week, every week from the first to the last, from version counts.
+
+    An alert carries a count, not each occurrence's date: a later version's increase is put in
+    the week of its last sighting; the first version's count is one at its first sighting and
+    the rest at its last. A count that falls (old occurrences leaving the window) adds nothing.
+    """
+    if not history:
+        return []
+    weeks: dict[dt.date, int] = {}
+    points = sorted(history, key=lambda p: p.version)
+    first = points[0]
+    if first.occurrence_count > 0:
+        weeks[week_of(first.first_seen)] = 1
+        last_week = week_of(first.last_seen)
+        weeks[last_week] = weeks.get(last_week, 0) + first.occurrence_count - 1
+    for before, after in zip(points, points[1:], strict=False):
+        added = after.occurrence_count - before.occurrence_count
+        if added > 0:
+            week = week_of(after.last_seen)
+            weeks[week] = weeks.get(week, 0) + added
+    start = min([week_of(first.first_seen), *weeks])
+    end = max([week_of(p.last_seen) for p in points] + list(weeks))
+    span = (end - start).days // 7 + 1
+    series = [(start + dt.timedelta(weeks=i), 0) for i in range(span)]
+    series = [(week, weeks.get(week, 0)) for week, _ in series]
+    return series[-MAX_WEEKS:]
+
+
+def occurrence_chart(history: Sequence[VersionPoint], width: int = 560, height: int = 150) -> str:
+    """A bar per week as inline SVG, with the first and last week and the maximum labelled."""
+    series = weekly_occurrences(history)
+    if not series:
+        return '<p class="muted">No versions to chart yet.</p>'
+    top = max(count for _, count in series) or 1
+    left, bottom, top_pad = 28, 22, 10
+    plot_w, plot_h = width - left - 6, height - bottom - top_pad
+    step = plot_w / len(series)
+    bar_w = max(2.0, min(36.0, step * 0.72))
+    bars = []
+    for i, (week, count) in enumerate(series):
+        bar_h = plot_h * count / top
+        x = left + i * step + (step - bar_w) / 2
+        y = top_pad + plot_h - bar_h
+        label = f"week of {week.isoformat()}: {count} new occurrence{'s' if count != 1 else ''}"
+        bars.append(
+            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}"'
+            f' data-week="{week.isoformat()}" data-count="{count}"><title>{h(label)}</title></rect>'
+        )
+    axis_y = top_pad + plot_h
+    first, last = series[0][0].isoformat(), series[-1][0].isoformat()
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="New occurrences per week">'
+        f'<line class="axis" x1="{left}" y1="{axis_y}" x2="{width - 6}" y2="{axis_y}"/>'
+        f'<line class="grid-line" x1="{left}" y1="{top_pad}" x2="{width - 6}" y2="{top_pad}"/>'
+        f'<text class="tick" x="{left - 6}" y="{top_pad + 4}" text-anchor="end">{top}</text>'
+        f'<text class="tick" x="{left - 6}" y="{axis_y + 4}" text-anchor="end">0</text>'
+        + "".join(bars)
+        + f'<text class="tick" x="{left}" y="{height - 4}">{first}</text>'
+        + (
+            f'<text class="tick" x="{width - 6}" y="{height - 4}" text-anchor="end">{last}</text>'
+            if len(series) > 1
+            else ""
+        )
+        + "</svg>"
+    )
+
+
+# -- the page around it all ----------------------------------------------------------------
+
+
+def layout(
+    title: str,
+    body: str,
+    *,
+    page: str,
+    last_id: str,
+    ready: bool,
+    assets: Assets,
+    alert_id: str = "",
+    version: int = 0,
+) -> str:
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{h(title)} · Analogue Watch</title>
+<style>{assets.css}</style></head>
+<body data-page="{h(page)}" data-last-id="{h(last_id)}" data-ready="{int(ready)}"
+  data-alert-id="{h(alert_id)}" data-version="{version}">
+<header class="topbar"><a class="brand" href="/">Analogue Watch</a>
+  <span class="section">Alert board</span>
+  <span class="live" id="live-status" data-state="connecting">connecting…</span></header>
+<div class="notice loading" id="loading"{" hidden" if ready else ""}>Reading alerts from the
+  topic… the list fills as they are read.</div>
+<main>{body}</main>
+<script>{assets.js}</script>
+</body></html>"""

@@ -1,0 +1,118 @@
+// Live updates for the alert board: Server-Sent Events from /events, no libraries.
+// Rows arrive as HTML the server has already escaped; everything else here uses textContent.
+(() => {
+  "use strict";
+  const body = document.body;
+  const page = body.dataset.page;
+  const liveStatus = document.getElementById("live-status");
+  let lastId = body.dataset.lastId;
+
+  function setLive(state, text) {
+    liveStatus.dataset.state = state;
+    liveStatus.textContent = text;
+  }
+
+  function connect() {
+    const source = new EventSource("/events?since=" + encodeURIComponent(lastId));
+    source.onopen = () => setLive("live", "Live");
+    source.onerror = () => setLive("offline", "Reconnecting…");
+    source.addEventListener("alert", (e) => {
+      lastId = e.lastEventId;
+      const change = JSON.parse(e.data);
+      if (page === "list") showInList(change);
+      if (page === "alert") offerNewer(change);
+    });
+    source.addEventListener("ready", (e) => {
+      lastId = e.lastEventId;
+      document.getElementById("loading").hidden = true;
+    });
+    source.addEventListener("reload", () => window.location.reload());
+  }
+
+  // -- the list ---------------------------------------------------------------------------
+  const rows = document.getElementById("alert-rows");
+  const statusFilter = document.getElementById("filter-status");
+  const placeFilter = document.getElementById("filter-jurisdiction");
+  const textFilter = document.getElementById("filter-text");
+
+  function allRows() {
+    return Array.from(rows.querySelectorAll("tr.alert-row"));
+  }
+
+  function showInList(change) {
+    const template = document.createElement("template");
+    template.innerHTML = change.row.trim();
+    const row = template.content.firstElementChild;
+    const old = allRows().find((r) => r.dataset.alertId === change.alert_id);
+    if (old) old.remove();
+    const next = allRows().find((r) => r.dataset.sort > row.dataset.sort);
+    rows.insertBefore(row, next || null);
+    row.classList.add("fresh");
+    refreshList();
+  }
+
+  function refreshList() {
+    const counts = { open: 0, suppressed: 0, resolved: 0 };
+    const places = new Set();
+    for (const row of allRows()) {
+      counts[row.dataset.status] += 1;
+      places.add(row.dataset.jurisdiction);
+    }
+    const countBox = document.getElementById("counts");
+    countBox.replaceChildren(
+      ...Object.entries(counts).map(([status, n]) => {
+        const span = document.createElement("span");
+        span.className = "count count-" + status;
+        const strong = document.createElement("strong");
+        strong.textContent = String(n);
+        span.append(strong, " " + status);
+        return span;
+      }),
+    );
+    const known = new Set(Array.from(placeFilter.options).map((o) => o.value));
+    for (const place of Array.from(places).sort()) {
+      if (!known.has(place)) placeFilter.add(new Option(place, place));
+    }
+    applyFilters();
+  }
+
+  function applyFilters() {
+    const status = statusFilter.value;
+    const place = placeFilter.value;
+    const text = textFilter.value.trim().toLocaleLowerCase();
+    let shown = 0;
+    const all = allRows();
+    for (const row of all) {
+      const visible = (!status || row.dataset.status === status) &&
+        (!place || row.dataset.jurisdiction === place) &&
+        (!text || row.dataset.search.includes(text));
+      row.hidden = !visible;
+      if (visible) shown += 1;
+    }
+    document.getElementById("empty-list").hidden = all.length > 0;
+    document.getElementById("no-match").hidden = all.length === 0 || shown > 0;
+  }
+
+  // -- one alert --------------------------------------------------------------------------
+  function offerNewer(change) {
+    if (change.alert_id !== body.dataset.alertId) return;
+    if (change.version <= Number(body.dataset.version)) return;
+    const notice = document.getElementById("newer");
+    const link = document.createElement("a");
+    link.href = window.location.pathname;
+    link.textContent = "Show it";
+    notice.replaceChildren(
+      "Version " + change.version + " of this alert (" + change.status + ") has arrived. ",
+      link,
+    );
+    notice.hidden = false;
+  }
+
+  if (page === "list") {
+    for (const control of [statusFilter, placeFilter, textFilter]) {
+      control.addEventListener("input", applyFilters);
+    }
+    refreshList();
+  }
+  connect();
+})();

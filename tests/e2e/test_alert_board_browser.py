@@ -1,0 +1,406 @@
+"""The alert board as a process, in a real headless Chromium: the list fills live, without a
+reload, and an alert's page draws its structure beside the nearest listed one, core highlighted.
+
+Needs the Debian package ``chromium`` and the pip package ``playwright`` (its own browser
+download is not used: the test launches /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+
+from contracts.alerts import (
+    AlertBody,
+    AlertRaised,
+    AlertResolved,
+    AlertUpdated,
+    ForeignSighting,
+    NearestListed,
+    PendingAmendmentRef,
+    RuleFired,
+)
+from contracts.codec import encode
+from contracts.schedule import Listing, ScheduleSnapshot, ScheduleState
+from contracts.substances import Structure
+from contracts.topics import ALERTS, SCHEDULE_STATE
+from services.platform.settings import ServiceSettings
+from services.platform.topics import ensure_topics, topic_name
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HIGHLIGHT_FILL = "#FFBC5B"  # services.alert_board.drawing.HIGHLIGHT as RDKit writes it
+NOW = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+ALPHA_PVP = "CCCC(N1CCCC1)C(=O)c1ccccc1"
+PVP_CORE = (
+    "[#6&!R]-&!@[#6&!R]-&!@[#6&!R]-&!@[#6&!R](-&!@[#7]1-&@[#6]-&@[#6]-&@[#6]-&@[#6]-&@1)-&!@"
+    "[#6&!R](=&!@[#8&!R])-&!@[#6]1:&@[#6]:&@[#6]:&@[#6]:&@[#6]:&@[#6]:&@1"
+)
+CATHINONE_CORE = "[#6]-[#7]-[#6](-[#6])-[#6](=[#8])-[#6]1:[#6]:[#6]:[#6]:[#6]:[#6]:1"
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
+
+
+def ago(days: float) -> dt.datetime:
+    return NOW - dt.timedelta(days=days)
+
+
+def alpha_php(model, version: int, count: int, last_seen_days_ago: float, **extra) -> AlertBody:
+    body = {
+        "alert_id": "KZ-KYIJLDDXQWBNGX",
+        "version": version,
+        "jurisdiction": "KZ",
+        "substance_key": "KYIJLDDXQWBNGX-UHFFFAOYSA-N",
+        "match_key": "KYIJLDDXQWBNGX",
+        "canonical_smiles": "CCCCC(C(=O)c1ccccc1)N1CCCC1",
+        "reported_names": ["α-PHP", "alpha-PHP", "альфа-PHP"],
+        "status": "open",
+        "reason": (
+            "α-PHP is not controlled in Kazakhstan, is seen repeatedly (regions Almaty, Astana, "
+            "Shymkent) and shares the pyrrolidinophenone core of the listed α-PVP."
+        ),
+        "rules_fired": [
+            RuleFired(
+                rule="shared-core-with-listed",
+                explanation="Its largest common substructure with α-PVP (schedule I) "
+                "covers 94% of its atoms.",
+                evidence={"listed": "α-PVP", "core_atoms": 17, "coverage": 0.94},
+            ),
+            RuleFired(
+                rule="recurring-in-window",
+                explanation=f"Seen {count} times in 90 days; alerts start at 3.",
+                evidence={"occurrences": count, "threshold": 3, "window_days": 90},
+            ),
+            RuleFired(
+                rule="seen-abroad",
+                explanation="Also seized in RU and UZ.",
+                evidence={"jurisdictions": 2},
+            ),
+        ],
+        "nearest_listed": [
+            NearestListed(
+                name="α-PVP",
+                similarity=0.83,
+                shared_core_smarts=PVP_CORE,
+                core_coverage=0.94,
+                source="baseline:KZ list I",
+            ),
+            NearestListed(
+                name="MDPV", similarity=0.64, core_coverage=0.85, source="baseline:KZ list I"
+            ),
+        ],
+        "occurrence_count": count,
+        "window_days": 90,
+        "first_seen": ago(60),
+        "last_seen": ago(last_seen_days_ago),
+        "regions": ["Almaty", "Astana", "Shymkent", HOSTILE],
+        "channels": ["dead_drop", "messenger", "post"],
+        "seizure_ids": ["KZ-ALM-2026-000317", "KZ-ALM-2026-000342", "KZ-AST-2026-000051"],
+        "sample_ids": ["S-4410", "S-4431", "S-4502"],
+        "pending_amendments": [
+            PendingAmendmentRef(
+                amendment_id="KZ-AMD-2026-014",
+                stage="government review",
+                since=ago(20),
+                covers_by="group:pyrrolidinophenones",
+            )
+        ],
+        "foreign_sightings": [
+            ForeignSighting(jurisdiction="RU", count=14, first_seen=ago(120), last_seen=ago(3)),
+            ForeignSighting(jurisdiction="UZ", count=2, first_seen=ago(40), last_seen=ago(9)),
+        ],
+        **extra,
+    }
+    return event(model, version, body)
+
+
+def three_cmc() -> AlertRaised:
+    body = {
+        "alert_id": "KZ-VOEFELLSAAJCHJ",
+        "version": 1,
+        "jurisdiction": "KZ",
+        "substance_key": "VOEFELLSAAJCHJ-UHFFFAOYSA-N",
+        "match_key": "VOEFELLSAAJCHJ",
+        "canonical_smiles": "CNC(C)C(=O)c1cccc(Cl)c1",
+        "reported_names": ["3-CMC", "clophedrone"],
+        "status": "open",
+        "reason": "3-CMC is not controlled in Kazakhstan and shares the cathinone core of "
+        "mephedrone (4-MMC).",
+        "nearest_listed": [
+            NearestListed(
+                name="mephedrone",
+                similarity=0.71,
+                shared_core_smarts=CATHINONE_CORE,
+                core_coverage=0.92,
+                source="baseline:KZ list I",
+            )
+        ],
+        "occurrence_count": 4,
+        "window_days": 90,
+        "first_seen": ago(30),
+        "last_seen": ago(1),
+        "regions": ["Karaganda"],
+        "channels": ["website", "post"],
+    }
+    return event(AlertRaised, 1, body)
+
+
+def ru_resolved() -> AlertResolved:
+    body = {
+        "alert_id": "RU-SYHGEUNFJIGTRX",
+        "version": 2,
+        "jurisdiction": "RU",
+        "substance_key": "SYHGEUNFJIGTRX-UHFFFAOYSA-N",
+        "match_key": "SYHGEUNFJIGTRX",
+        "canonical_smiles": "CCCC(C(=O)c1ccc2c(c1)OCO2)N1CCCC1",
+        "reported_names": ["MDPV"],
+        "status": "resolved",
+        "reason": "Controlled by amendment RU-2026-03.",
+        "occurrence_count": 9,
+        "window_days": 90,
+        "first_seen": ago(200),
+        "last_seen": ago(100),
+        "regions": ["Moscow"],
+        "time_to_control_days": 96.0,
+    }
+    return event(AlertResolved, 2, body)
+
+
+def event(model, version: int, body: dict):
+    data = body if isinstance(body, AlertBody) else AlertBody(**body)
+    published = min(NOW, data.last_seen + dt.timedelta(hours=6))
+    return model(
+        id=f"{data.alert_id}-v{version}",
+        source="analogue_monitor",
+        jurisdiction=data.jurisdiction,
+        time=published,
+        published=published,
+        data=data,
+    )
+
+
+def kz_schedule() -> ScheduleSnapshot:
+    listing = Listing(
+        name="α-PVP",
+        structure=Structure(smiles=ALPHA_PVP),
+        schedule="I",
+        source="baseline:KZ list I",
+        effective_from=dt.date(2014, 5, 1),
+    )
+    return ScheduleSnapshot(
+        id="KZ-schedule-1",
+        source="schedule_registry",
+        jurisdiction="KZ",
+        time=ago(100),
+        published=ago(100),
+        data=ScheduleState(listings=[listing]),
+    )
+
+
+# -- fixtures ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Topics:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.producer = KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers, acks="all"
+        )
+
+    def publish(self, *events) -> None:
+        for e in events:
+            topic = SCHEDULE_STATE if isinstance(e, ScheduleSnapshot) else ALERTS
+            self.producer.send(
+                topic_name(topic, self.settings.topic_namespace),
+                key=topic.key_of(e).encode(),
+                value=encode(e),
+            )
+        self.producer.flush()
+
+
+@pytest.fixture
+def topics(kafka_settings: ServiceSettings) -> Iterator[Topics]:
+    ensure_topics(kafka_settings, [ALERTS, SCHEDULE_STATE])
+    topics = Topics(kafka_settings)
+    yield topics
+    topics.producer.close()
+
+
+@pytest.fixture
+def board(kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path) -> Iterator[str]:
+    """The board running as a process; its base URL once it has read the topics."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_settings.kafka_bootstrap_servers,
+        "AW_TOPIC_NAMESPACE": kafka_settings.topic_namespace,
+        "AW_BOARD_PORT": str(port),
+        "PYTHONPATH": str(REPO),
+    }
+    log_path = tmp_path / "alert_board.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.alert_board.app"],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(url, process, log_path)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert process.returncode == 0, log_path.read_text()[-3000:]
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the board exited:\n{log_path.read_text()[-3000:]}", pytrace=False)
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if json.load(response)["ready"]:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the board was not ready in 60 s:\n{log_path.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium", pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install playwright", pytrace=False)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# -- the test ------------------------------------------------------------------------------
+
+
+def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
+    board: str, topics: Topics, browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
+    page.goto(board)
+    page.wait_for_selector('#live-status[data-state="live"]')
+    assert row_ids(page) == []  # nothing published yet
+    page.evaluate("window.notReloaded = true")
+
+    topics.publish(kz_schedule(), alpha_php(AlertRaised, 1, 3, 45))
+    page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
+    topics.publish(ru_resolved(), three_cmc())
+    page.wait_for_selector("#alert-rows tr.alert-row:nth-of-type(3)")  # CSP forbids eval
+    topics.publish(alpha_php(AlertUpdated, 2, 5, 20), alpha_php(AlertUpdated, 3, 7, 0.25))
+    page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"][data-version="3"]')
+
+    assert page.evaluate("window.notReloaded") is True  # the rows came without a reload
+    assert row_ids(page) == ["KZ-KYIJLDDXQWBNGX", "KZ-VOEFELLSAAJCHJ", "RU-SYHGEUNFJIGTRX"]
+    assert page.inner_text("#counts").split() == ["2", "open", "0", "suppressed", "1", "resolved"]
+    page.select_option("#filter-status", "resolved")
+    assert visible_row_ids(page) == ["RU-SYHGEUNFJIGTRX"]
+    page.select_option("#filter-status", "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "alert_board_list.png"), full_page=True)
+
+    page.click('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"] a.substance')
+    page.wait_for_selector("figure.structure")
+
+    figures = page.query_selector_all("figure.structure")
+    assert [f.get_attribute("data-role") for f in figures] == ["detected", "listed"]
+    for figure in figures:
+        assert figure.query_selector_all("svg path[class^='atom-']"), "no atoms drawn"
+        assert int(figure.get_attribute("data-highlighted")) == 17
+        assert figure.query_selector(f"svg path[style*='{HIGHLIGHT_FILL}']"), "no core highlight"
+    assert "α-PVP" in page.inner_text('figure[data-role="listed"] figcaption')
+    weekly = page.eval_on_selector_all(".chart rect.bar", "bars => bars.map(b => +b.dataset.count)")
+    assert sum(weekly) == 7 and len(weekly) >= 9  # 60 days of weeks, 7 occurrences in all
+    text = page.inner_text("main")
+    for expected in (
+        "KZ-AMD-2026-014",
+        "group pyrrolidinophenones",
+        "shared-core-with-listed",
+        "RU",
+        "dead drop",
+        "Shymkent",
+        HOSTILE,
+        "v3",
+        "v2",
+        "v1",
+    ):
+        assert expected in text
+    assert page.evaluate("document.body.dataset.pwned") is None  # escaped, not executed
+    page.screenshot(path=str(ARTIFACTS / "alert_board.png"), full_page=True)
+
+    page.goto(f"{board}/alerts/KZ-VOEFELLSAAJCHJ")
+    assert page.get_attribute("figure.structure", "data-role") == "detected"
+    assert len(page.query_selector_all("figure.structure")) == 1
+    assert "mephedrone is not in the schedule snapshots" in page.inner_text("main")
+
+
+def row_ids(page) -> list[str]:
+    return page.eval_on_selector_all("tr.alert-row", "rows => rows.map(r => r.dataset.alertId)")
+
+
+def visible_row_ids(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "tr.alert-row:not([hidden])", "rows => rows.map(r => r.dataset.alertId)"
+    )
+
+
+def test_the_board_exposes_its_metrics(board: str, topics: Topics) -> None:
+    topics.publish(three_cmc())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{board}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        if 'alert_board_alerts{status="open"} 1.0' in metrics:
+            break
+        time.sleep(0.3)
+    assert 'alert_board_alerts{status="open"} 1.0' in metrics
+    assert 'alert_board_events_consumed_total{type="aw.alert.raised.v1"} 1.0' in metrics
+    assert "alert_board_caught_up 1.0" in metrics

@@ -1,0 +1,232 @@
+"""The board's HTML: agency text escaped everywhere, the occurrence chart, the script policy."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+
+from contracts.alerts import (
+    AlertStatus,
+    ForeignSighting,
+    NearestListed,
+    PendingAmendmentRef,
+    RuleFired,
+)
+from contracts.substances import Structure
+from services.alert_board.app import content_security_policy, load_assets
+from services.alert_board.drawing import draw_pair
+from services.alert_board.pages import (
+    Assets,
+    render_alert,
+    render_list,
+    render_row,
+    sort_key,
+    weekly_occurrences,
+)
+from services.alert_board.view import AlertBoardView, ListedStructure, VersionPoint
+
+ASSETS = Assets(css="", js="")
+T0 = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)  # the fixtures' first sighting
+ALPHA_PHP = "CCCCC(N1CCCC1)C(=O)c1ccccc1"
+ALPHA_PVP = "CCCC(N1CCCC1)C(=O)c1ccccc1"
+CATHINONE_CORE = "O=C(c1ccccc1)C(N1CCCC1)CC"
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+
+
+def hostile_alert(make_alert):
+    return make_alert(
+        reported_names=[HOSTILE, HOSTILE],
+        reason=HOSTILE,
+        regions=[HOSTILE],
+        alert_id="KZ-" + HOSTILE,
+        nearest_listed=[
+            NearestListed(name=HOSTILE, similarity=0.5, shared_core_smarts=HOSTILE, source=HOSTILE)
+        ],
+        rules_fired=[RuleFired(rule=HOSTILE, explanation=HOSTILE, evidence={HOSTILE: HOSTILE})],
+        pending_amendments=[
+            PendingAmendmentRef(
+                amendment_id=HOSTILE, stage=HOSTILE, since=T0, covers_by="group:" + HOSTILE
+            )
+        ],
+        seizure_ids=[HOSTILE],
+        sample_ids=[HOSTILE],
+    )
+
+
+def test_agency_text_is_escaped_in_the_list_and_on_the_alert_page(make_alert) -> None:
+    event = hostile_alert(make_alert)
+    listed = ListedStructure(HOSTILE, Structure(smiles=ALPHA_PVP), "KZ", HOSTILE, HOSTILE, False)
+    drawn = draw_pair(event.data.canonical_smiles, listed.structure, None)
+
+    pages = [
+        render_list([event], last_id="r-1", ready=True, assets=ASSETS),
+        render_alert(event, [], listed, drawn, last_id="r-1", ready=True, assets=ASSETS),
+    ]
+
+    for page in pages:
+        assert "<script>alert" not in page and "<img" not in page
+        assert "onerror=alert(1)>" not in page
+        assert ESCAPED in page
+        assert page.count("<script>") == 1  # the board's own, and nothing else
+
+
+def test_a_row_carries_what_the_live_list_sorts_and_filters_by(make_alert) -> None:
+    row = render_row(make_alert("suppressed", 4, alert_id="KZ-A&B"))
+
+    assert 'data-alert-id="KZ-A&amp;B"' in row
+    assert 'data-status="suppressed"' in row and 'data-version="4"' in row
+    assert 'data-jurisdiction="KZ"' in row
+    assert 'href="/alerts/KZ-A%26B"' in row
+    assert 'data-search="kz-a&amp;b α-php alpha-php almaty astana kz"' in row
+
+
+def test_row_sort_keys_order_rows_as_the_board_does(make_alert) -> None:
+    events = [
+        make_alert("resolved", 2, alert_id="KZ-R"),
+        make_alert("raised", 1, alert_id="KZ-OLD", last_seen=T0 + dt.timedelta(days=1)),
+        make_alert("raised", 1, alert_id="KZ-NEW", last_seen=T0 + dt.timedelta(days=300)),
+        make_alert("suppressed", 2, alert_id="KZ-S"),
+    ]
+
+    assert [e.data.alert_id for e in sorted(events, key=sort_key)] == [
+        "KZ-NEW",
+        "KZ-OLD",
+        "KZ-S",
+        "KZ-R",
+    ]
+
+
+def test_the_alert_page_shows_amendments_sightings_rules_and_history(make_alert) -> None:
+    view = AlertBoardView()
+    event = make_alert(
+        "updated",
+        2,
+        pending_amendments=[
+            PendingAmendmentRef(
+                amendment_id="KZ-AMD-2026-014",
+                stage="government",
+                since=T0,
+                covers_by="group:cathinones-1",
+            )
+        ],
+        foreign_sightings=[
+            ForeignSighting(jurisdiction="RU", count=14, first_seen=T0, last_seen=T0)
+        ],
+        rules_fired=[
+            RuleFired(
+                rule="shared-core-with-listed",
+                explanation="Shares the core.",
+                evidence={"similarity": 0.8312},
+            )
+        ],
+    )
+    view.apply_alert(make_alert("raised", 1))
+    view.apply_alert(event)
+
+    page = render_alert(
+        event,
+        view.history(event.data.alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, CATHINONE_CORE),
+        last_id="r-1",
+        ready=True,
+        assets=ASSETS,
+    )
+    text = re.sub(r"<[^>]+>", " ", page)
+
+    for expected in (
+        "KZ-AMD-2026-014",
+        "group cathinones-1",
+        "RU",
+        "shared-core-with-listed",
+        "Shares the core.",
+        "0.831",
+        "post",
+        "messenger",
+        "Almaty",
+    ):
+        assert expected in text
+    assert re.findall(r"<td>(v\d)</td>", page) == ["v2", "v1"]
+    assert "The structure of α-PVP is not in the schedule snapshots" in text
+    assert page.count('<figure class="structure"') == 1
+
+
+def test_the_page_without_a_nearest_listed_substance_says_so(make_alert) -> None:
+    event = make_alert(nearest_listed=[])
+
+    page = render_alert(
+        event, [], None, draw_pair(ALPHA_PHP, None, None), last_id="r-0", ready=False, assets=ASSETS
+    )
+
+    assert "The alert names no listed substance it resembles." in page
+    assert 'data-ready="0"' in page and 'id="loading">' in page
+
+
+def point(version: int, count: int, first: dt.datetime, last: dt.datetime) -> VersionPoint:
+    return VersionPoint(version, "aw.alert.updated.v1", last, AlertStatus.OPEN, first, last, count)
+
+
+def test_weekly_occurrences_come_from_the_increases_between_versions() -> None:
+    monday = dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC)
+    history = [
+        point(1, 3, monday, monday + dt.timedelta(days=8)),  # 1 in week 0, 2 in week 1
+        point(2, 3, monday, monday + dt.timedelta(days=9)),  # a status change: no new ones
+        point(3, 5, monday, monday + dt.timedelta(days=22)),  # 2 more in week 3
+        point(4, 4, monday, monday + dt.timedelta(days=30)),  # one left the window: nothing
+    ]
+
+    weeks = weekly_occurrences(history)
+
+    assert weeks == [
+        (dt.date(2026, 2, 2), 1),
+        (dt.date(2026, 2, 9), 2),
+        (dt.date(2026, 2, 16), 0),
+        (dt.date(2026, 2, 23), 2),
+        (dt.date(2026, 3, 2), 0),
+    ]
+    assert weekly_occurrences([]) == []
+
+
+def test_the_chart_keeps_the_most_recent_two_years_of_weeks() -> None:
+    start = dt.datetime(2020, 1, 6, tzinfo=dt.UTC)
+    history = [point(1, 2, start, start + dt.timedelta(weeks=300))]
+
+    weeks = weekly_occurrences(history)
+
+    assert len(weeks) == 104 and weeks[-1] == (dt.date(2025, 10, 6), 1)
+
+
+def test_the_chart_has_one_bar_per_week(make_alert) -> None:
+    view = AlertBoardView()
+    view.apply_alert(make_alert("raised", 1, occurrence_count=2))
+    view.apply_alert(
+        make_alert("updated", 2, occurrence_count=4, last_seen=T0 + dt.timedelta(days=27))
+    )
+    event = view.get("KZ-KYIJLDDXQWBNGX")
+
+    page = render_alert(
+        event,
+        view.history(event.data.alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, None),
+        last_id="r-2",
+        ready=True,
+        assets=ASSETS,
+    )
+
+    assert re.findall(r'data-count="(\d+)"', page) == ["1", "0", "1", "2"]
+
+
+def test_only_the_boards_own_script_may_run() -> None:
+    assets = load_assets()
+    page = render_list([], last_id="r-0", ready=True, assets=assets)
+    script = re.search(r"<script>(.*)</script>", page, re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+    policy = content_security_policy(assets)
+
+    assert f"script-src 'sha256-{digest}';" in policy
+    assert "default-src 'none'" in policy and "unsafe-eval" not in policy
