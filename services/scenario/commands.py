@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import IO
 
+from kafka.errors import KafkaError
+
 from contracts.codec import encode
 from contracts.envelope import Envelope
 from services.platform.settings import ServiceSettings
@@ -88,14 +90,18 @@ def run_demo(args: argparse.Namespace) -> int:
     events = kz_year.build_scenario()
     pace = args.pace if args.pace is not None else DEFAULT_SECONDS / len(events)
     settings = ServiceSettings.from_env()
-    result = play(
-        settings,
-        events,
-        pace=pace,
-        follow_seconds=args.follow_seconds,
-        out=sys.stdout,
-        tz=kz_year.KZT,
-    )
+    try:
+        result = play(
+            settings,
+            events,
+            pace=pace,
+            follow_seconds=args.follow_seconds,
+            out=sys.stdout,
+            tz=kz_year.KZT,
+        )
+    except KafkaError as exc:
+        print(f"demo: Kafka at {settings.kafka_bootstrap_servers}: {exc!r}", file=sys.stderr)
+        return 3
     total = sum(result.sent.values())
     print(f"demo: published {total} events, {result.alerts_seen} alert events seen")
     if result.alerts_seen == 0:
