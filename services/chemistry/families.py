@@ -1,0 +1,308 @@
+"""Group (generic) definitions for the main families of new psychoactive substances.
+
+Each rule is a contracts ``GroupDefinition``: a core pattern in SMARTS, exclusions in SMARTS and the
+wording a legal text would use. A family may need several rules (a synthetic cannabinoid can be a
+carboxamide, a ketone or an acetamide). Which rules are *law* in a jurisdiction is decided by its
+legislation events; this module only offers them. :class:`CompiledGroup` does the matching.
+
+>>> from rdkit import Chem
+>>> rule = compile_group(rule_named("cathinones"))
+>>> rule.match(Chem.MolFromSmiles("CCCCC(N1CCCC1)C(=O)c1ccccc1")) is not None   # alpha-PHP
+True
+>>> rule.match(Chem.MolFromSmiles("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1")) is None    # bupropion
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdkit import Chem
+
+from contracts.substances import GroupDefinition
+
+_AMINE = "[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
+"""A basic amine nitrogen: not an amide, sulfonamide, amidine, aniline, hydrazine or N-oxide."""
+
+_CHAIN_AMINE = "[NX3;!R;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
+"""A basic amine nitrogen outside any ring: hydrogen, alkyl or benzyl substituents only."""
+
+_NOT_BETA_OXYGEN = "[CX4;!$(C-[OX2])]"
+
+FAMILY_RULES: tuple[GroupDefinition, ...] = (
+    GroupDefinition(
+        name="cathinones",
+        family="synthetic cathinones",
+        smarts=f"{_AMINE}-[CX4;!R](-[#6])-[CX3](=O)-a",
+        exclusions=["CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1"],
+        description=(
+            "Any compound structurally derived from 2-amino-1-arylpropan-1-one (cathinone) by "
+            "substitution in the aromatic ring, extension of the alkyl chain at the 2-position, or "
+            "substitution or inclusion in a ring of the amine nitrogen; bupropion excepted."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-azole-3-carbonyl",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[CX3;!R](=O)(-[#6,#7,#8])-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
+            ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
+        ),
+        description=(
+            "Any 1-substituted indole, indazole or azaindole carrying at the 3-position a carbonyl "
+            "group (ketone, carboxamide or carboxylic ester), whatever the substituents."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-azole-3-acetyl",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[CX3](=O)(-[#6,#7,#8])-[CH2]-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
+            ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
+        ),
+        description=(
+            "Any 1-substituted indole, indazole or azaindole carrying at the 3-position an "
+            "acetyl group (arylacetyl ketone, acetamide or acetic ester)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-oxindole-hydrazone",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[#8]~[#6]1~[#6](~[#7]~[#7]~[#6](=[#8])-[#6])~[#6]2~[#6]~[#6]~[#6]~[#6]~[#6]~2~[#7]~1"
+            "-[#6;!$([CX3]=O)]"
+        ),
+        description=(
+            "Any 1-substituted 2-oxindole 3-(acylhydrazone) (the 'OXIZID' type), in either "
+            "tautomeric form."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-naphthoylindoles",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="O=C(-c1cn(-[#6;!$([CX3]=O)])c2ccccc12)-c1cccc2ccccc12",
+        description=(
+            "Any 3-(1-naphthoyl)indole substituted at the nitrogen atom of the indole ring, "
+            "whatever the further substituents of the indole or naphthyl rings (the JWH type; "
+            "the first generic cannabinoid clauses, 2009-2012)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-naphthoyl-pyrroles-and-benzimidazoles",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="O=C(-c1cccc2ccccc12)-[c;$(c1:c:n(-[CX4]):c:c:1),$(c1:n:c2ccccc2:n:1-[CX4])]",
+        description=(
+            "Any 1-substituted 3-(1-naphthoyl)pyrrole or 2-(1-naphthoyl)benzimidazole, whatever "
+            "the further substituents."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-pyrazole-carboxamides",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=("[CX3;!R](=O)(-[#7])-[c;$(c1:c:c(-a):n(-[CX4]):n:1),$(c1:c:c(-a):n:n:1-[CX4])]"),
+        description=(
+            "Any 1-substituted 3- or 5-aryl-pyrazole carboxamide with the carboxamide and the "
+            "aryl group at the 3- and 5-positions (the 'PYCA' type)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-gamma-carbolinones",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[#8]=[#6]1~[#7](-[#6])~[#6]~[#6]~[#6]2~[#7](-[#6])~[#6]3~[#6]~[#6]~[#6]~[#6]~[#6]~3"
+            "~[#6]~2~1"
+        ),
+        description=(
+            "Any 2,5-disubstituted pyrido[4,3-b]indol-1-one (gamma-carbolinone, the 'GACLONE' "
+            "type)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-classical",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[#6]1~[#6]~[#6]~[#6]2~[#6](~[#6]~1)-c1c(-[OX2])cc(-[#6])cc1-[OX2]-[#6]-2",
+        description=(
+            "Any 6H-benzo[c]chromen-1-ol with a 3-alkyl chain and a partly or fully saturated "
+            "C ring (tetrahydrocannabinol, hexahydrocannabinol and their analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-cyclohexylphenols",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[OX2H1]-c1ccc(-[CX4])cc1-[CX4;R1]1-[CX4]-[CX4](-[OX2])-[CX4]-[CX4]-[CX4]-1",
+        description=(
+            "Any 2-(3-hydroxycyclohexyl)phenol substituted at the 5-position of the phenol ring "
+            "by an alkyl group (the CP 47,497 type)."
+        ),
+    ),
+    GroupDefinition(
+        name="fentanyl-related",
+        family="fentanyl-related substances",
+        smarts=(
+            "[CX3](=O)-[NX3](-a)-[CX4;R1]1-[CX4;R1]-[CX4;R1]-[NX3](-[CX4]-[CX4]-[#6,#7;R])"
+            "-[CX4;R1]-[CX4;R1]-1"
+        ),
+        description=(
+            "Any substance structurally related to fentanyl, N-(1-(2-phenylethyl)-4-piperidinyl)"
+            "-N-phenylpropanamide, by one or more of: replacement of the phenyl of the phenethyl "
+            "group by any monocycle; substitution in or on the phenethyl group; substitution in or "
+            "on the piperidine ring; replacement of the aniline ring by any aromatic monocycle; "
+            "replacement of the N-propionyl group by another acyl group."
+        ),
+    ),
+    GroupDefinition(
+        name="nitazenes",
+        family="2-benzylbenzimidazole opioids",
+        smarts=f"c1ccc2c(c1)nc(-[CX4]-c1ccccc1)n2-[CX4]-[CX4]-{_AMINE}",
+        description=(
+            "Any 2-benzylbenzimidazole carrying on the 1-nitrogen a 2-aminoethyl group, whatever "
+            "the substituents of the rings and of the amine (the 'nitazenes')."
+        ),
+    ),
+    GroupDefinition(
+        name="benzodiazepines",
+        family="designer benzodiazepines",
+        smarts="[#6]-[#6]1=[#7]-[#6]~[#6]~[#7]~[#6;a]:[#6;a]-1",
+        description=(
+            "Any 1,4-diazepine with a carbon substituent at the 5-position, fused at the "
+            "6,7-bond to an aromatic ring (benzo-, thieno- and pyrido-diazepines, and their "
+            "triazolo- and imidazo-fused derivatives)."
+        ),
+    ),
+    GroupDefinition(
+        name="benzodiazepines-1,5-diones",
+        family="designer benzodiazepines",
+        smarts="[#8]=[#6]1-[#6]-[#6](=[#8])-[#7](-a)-c2ccccc2-[#7]-1",
+        description="Any 1-aryl-1,5-benzodiazepine-2,4-dione (the clobazam type).",
+    ),
+    GroupDefinition(
+        name="phenethylamines-2c-nbome",
+        family="phenethylamines",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1c(-[OX2])ccc(-[OX2])c1",
+        description=(
+            "Any 2-(2,5-dialkoxyphenyl)ethylamine, whatever the substituents at the 4-position, "
+            "on the alpha carbon or on the nitrogen (2C, DOx and NBOMe series); beta-oxygenated "
+            "compounds excepted."
+        ),
+    ),
+    GroupDefinition(
+        name="phenethylamines-ring-substituted-amphetamines",
+        family="phenethylamines",
+        smarts=(
+            f"{_CHAIN_AMINE}-[CX4H1](-[CH3])-[CH2]-[c;$(c1:[c;H0]:c:c:c:c:1),$(c1:c:[c;H0]:c:c:c:1),"
+            "$(c1:c:c:[c;H0]:c:c:1)]"
+        ),
+        description=(
+            "Any 1-arylpropan-2-amine (amphetamine) substituted in or fused to the aromatic ring, "
+            "whatever the substituents on the nitrogen (MDMA, 4-FA, PMMA, benzofurans)."
+        ),
+    ),
+    GroupDefinition(
+        name="phenethylamines-scalines",
+        family="phenethylamines",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",
+        description=(
+            "Any 2-(3,4,5-trialkoxyphenyl)ethylamine (mescaline and the 'scalines'), whatever the "
+            "alkoxy groups or the substituents on the alpha carbon or nitrogen."
+        ),
+    ),
+    GroupDefinition(
+        name="tryptamines",
+        family="tryptamines",
+        smarts=f"{_AMINE}-[CX4]-[CX4]-c1c[nX3]c2ccccc12",
+        exclusions=[
+            "[CX4](-[CX3](=O)-[OX2H1,OX1-])-[CX4]-c1c[nX3]c2ccccc12",
+            "c1c[nX3]c2ccc(-[CH2]-[#7,#16,$([#6;R])])cc12",
+            "c1c[nX3]c2ccc(-[CH2]-[CH2]-[#16])cc12",
+            "[NX3]1-[CX4]-[CX4]-c2c(-[CX4]-1)[nX3]c1ccccc12",
+        ],
+        description=(
+            "Any 2-(indol-3-yl)ethylamine, whatever the substituents of the ring system, the side "
+            "chain or the nitrogen; excepted are the amino acids (tryptophan and its hydroxy "
+            "derivatives), 5-(sulfonylmethyl-, aminomethyl- or heterocyclylmethyl-) "
+            "derivatives (the triptans) and tetrahydro-beta-carbolines."
+        ),
+    ),
+    GroupDefinition(
+        name="arylcyclohexylamines",
+        family="arylcyclohexylamines",
+        smarts=f"{_AMINE}-[CX4;R](-a)(@[#6])@[#6]",
+        description=(
+            "Any 1-arylcycloalkylamine: a ring carbon bearing both an aromatic ring and an amine "
+            "nitrogen (phencyclidine and ketamine analogues), whatever the other substituents."
+        ),
+    ),
+)
+"""Every family rule Analogue Watch offers, in a stable order."""
+
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(rule.family for rule in FAMILY_RULES))
+
+
+def rule_named(name: str) -> GroupDefinition:
+    """The family rule called ``name``.
+
+    >>> rule_named("nitazenes").family
+    '2-benzylbenzimidazole opioids'
+    """
+    for rule in FAMILY_RULES:
+        if rule.name == name:
+            return rule
+    raise KeyError(f"no family rule named {name!r}; known: {[r.name for r in FAMILY_RULES]}")
+
+
+def rules_of(family: str) -> tuple[GroupDefinition, ...]:
+    """All rules of one family.
+
+    >>> [rule.name for rule in rules_of("arylcyclohexylamines")]
+    ['arylcyclohexylamines']
+    """
+    return tuple(rule for rule in FAMILY_RULES if rule.family == family)
+
+
+class GroupSmartsError(ValueError):
+    """A group definition whose SMARTS RDKit cannot read."""
+
+
+@dataclass(frozen=True)
+class CompiledGroup:
+    """A group definition with its patterns compiled, ready to match parents."""
+
+    definition: GroupDefinition
+    pattern: Chem.Mol
+    exclusions: tuple[Chem.Mol, ...]
+
+    def match(self, mol: Chem.Mol) -> tuple[int, ...] | None:
+        """Atom indices of the core in ``mol``, or None if no core or an exclusion applies."""
+        core = mol.GetSubstructMatch(self.pattern)
+        if not core:
+            return None
+        if any(mol.HasSubstructMatch(exclusion) for exclusion in self.exclusions):
+            return None
+        return tuple(core)
+
+    def excluded_by(self, mol: Chem.Mol) -> str | None:
+        """The exclusion SMARTS that exempts ``mol`` from this rule, if one does."""
+        for smarts, exclusion in zip(self.definition.exclusions, self.exclusions, strict=True):
+            if mol.HasSubstructMatch(exclusion):
+                return smarts
+        return None
+
+
+def compile_group(definition: GroupDefinition) -> CompiledGroup:
+    """Compile a group definition, or raise GroupSmartsError naming the bad pattern.
+
+    >>> compile_group(rule_named("tryptamines")).definition.family
+    'tryptamines'
+    """
+    return CompiledGroup(
+        definition=definition,
+        pattern=_smarts(definition.smarts, definition.name),
+        exclusions=tuple(_smarts(s, definition.name) for s in definition.exclusions),
+    )
+
+
+def _smarts(smarts: str, rule: str) -> Chem.Mol:
+    pattern = Chem.MolFromSmarts(smarts)
+    if pattern is None:
+        raise GroupSmartsError(f"group {rule!r}: RDKit cannot read the SMARTS {smarts!r}")
+    return pattern
