@@ -1,0 +1,547 @@
+"""Is a substance controlled in a jurisdiction on a date, an unlisted analogue, or unrelated? Why?
+
+Checks run in a fixed order and the first that applies decides the status:
+
+1. ``listed``: the parent's match key (stereo-insensitive InChIKey) is that of a listing in force;
+2. ``group``: a group definition in force matches (core SMARTS, and none of its exclusions);
+3. ``analogue``: the nearest listed substances in force by Tanimoto similarity of Morgan
+   fingerprints reach the jurisdiction's threshold (rule ``similar-to-listed``), or the query keeps
+   nearly all of a listed substance and adds little to it (rule ``shared-core-with-listed``);
+4. ``unrelated``: none of these.
+
+Whatever the status, amendments pending on that date that would cover the substance (by name or by
+one of their group definitions) are reported: the pipeline holds alerts back for those.
+
+:class:`ScheduleIndex` precomputes parents, fingerprints and compiled SMARTS once per schedule;
+standardised listing structures and compiled groups are remembered across rebuilds, so rebuilding
+after an amendment costs little.
+
+>>> import datetime as dt
+>>> from contracts.schedule import Listing, ScheduleState
+>>> state = ScheduleState(listings=[Listing(name="alpha-PVP", source="baseline:demo",
+...     structure={"smiles": "CCCC(N1CCCC1)C(=O)c1ccccc1"}, effective_from=dt.date(2020, 1, 1))])
+>>> index = ScheduleIndex.build(state, jurisdiction="KZ")
+>>> verdict = classify_structure("CCCCC(N1CCCC1)C(=O)c1ccccc1", index, as_of=dt.date(2026, 3, 1))
+>>> verdict.status, verdict.nearest[0].name, round(verdict.nearest[0].similarity, 2)
+('analogue', 'alpha-PVP', 0.83)
+>>> classify_structure("CCCC(N1CCCC1)C(=O)c1ccccc1.Cl", index, as_of=dt.date(2026, 3, 1)).status
+'listed'
+>>> classify_structure("CN1C=NC2=C1C(=O)N(C(=O)N2C)C", index, as_of=dt.date(2026, 3, 1)).status
+'unrelated'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+
+from contracts.alerts import NearestListed, PendingAmendmentRef, RuleFired
+from contracts.schedule import Amendment, AmendmentStatus, GroupListing, Listing, ScheduleState
+from contracts.substances import GroupDefinition, Structure
+from services.chemistry.families import CompiledGroup, GroupSmartsError, compile_group
+from services.chemistry.intake import StructureError
+from services.chemistry.similarity import (
+    FingerprintMatrix,
+    SharedCore,
+    fingerprint,
+    nearest,
+    shared_core,
+)
+from services.chemistry.standardisation import Parent, standardise
+
+Status = Literal["listed", "group", "analogue", "unrelated"]
+Neighbour = NearestListed
+"""A listed substance the query resembles (the contracts model, so alerts can carry it as is)."""
+PendingCover = PendingAmendmentRef
+"""A pending amendment that would cover the query, by ``name`` or by ``group:<name>``."""
+
+DEFAULT_THRESHOLD = 0.65
+"""Tanimoto similarity (Morgan radius 2, 2,048 bits) from which an unlisted substance is an
+analogue of a listed one. Chosen by measurement on shared/data: see services/chemistry/README.md."""
+
+THRESHOLDS: Mapping[str, float] = {}
+"""Per-jurisdiction thresholds, where a jurisdiction's law or practice asks for another one."""
+
+CORE_LISTED_COVERAGE = 0.95
+"""The shared-core rule: the core holds at least this fraction of the listed substance..."""
+CORE_QUERY_COVERAGE = 0.9
+"""...and at least this fraction of the query (it adds little to the listed substance)..."""
+CORE_MARGIN = 0.15
+"""...and the similarity is at most this far below the threshold. Small molecules change many
+fingerprint bits per substituent, so a halogen swap on amphetamine can fall short of the threshold
+although the listed substance is all there."""
+
+NEAREST_REPORTED = 3
+"""How many nearest listed substances a classification reports."""
+CORE_NEIGHBOURS = 3
+"""For how many of them a shared core is computed (only those within the margin)."""
+CORE_TIMEOUT_S = 1
+"""Hard time limit of one shared-core search, in seconds."""
+
+CACHE_SIZE = 50_000
+
+
+def threshold_for(jurisdiction: str) -> float:
+    """The analogue threshold of ``jurisdiction``.
+
+    >>> threshold_for("KZ")
+    0.65
+    """
+    return THRESHOLDS.get(jurisdiction, DEFAULT_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The verdict on one parent compound in one jurisdiction on one date, with its evidence."""
+
+    status: Status
+    rules_fired: tuple[RuleFired, ...]
+    nearest: tuple[Neighbour, ...]
+    pending_cover: tuple[PendingCover, ...]
+    parent: Parent = field(compare=False, repr=False)
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    listing: Listing
+    parent: Parent
+
+
+@dataclass(frozen=True)
+class _Group:
+    listing: GroupListing
+    compiled: CompiledGroup
+
+
+@dataclass(frozen=True)
+class _Amendment:
+    amendment: Amendment
+    names: Mapping[str, str]
+    """Match key of each substance it names -> the name."""
+    groups: tuple[CompiledGroup, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleIndex:
+    """A jurisdiction's schedule prepared for classification: build once, classify many times."""
+
+    jurisdiction: str
+    threshold: float
+    entries: tuple[_Entry, ...]
+    fingerprints: FingerprintMatrix
+    starts: np.ndarray
+    """Effective dates of the entries as ordinals; ``ends`` the expiry (or the far future)."""
+    ends: np.ndarray
+    by_match_key: Mapping[str, tuple[int, ...]]
+    groups: tuple[_Group, ...]
+    amendments: tuple[_Amendment, ...]
+    problems: tuple[str, ...]
+    """Listings and groups that could not be indexed (bad structure or SMARTS), and why."""
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(
+        cls, state: ScheduleState, *, jurisdiction: str, threshold: float | None = None
+    ) -> ScheduleIndex:
+        """Index ``state`` (the schedule of ``jurisdiction``) for :func:`classify`."""
+        problems: list[str] = []
+        entries = tuple(_entries(state.listings, problems))
+        by_match_key: dict[str, tuple[int, ...]] = {}
+        for i, entry in enumerate(entries):
+            by_match_key[entry.parent.match_key] = (
+                *by_match_key.get(entry.parent.match_key, ()),
+                i,
+            )
+        return cls(
+            jurisdiction=jurisdiction,
+            threshold=threshold if threshold is not None else threshold_for(jurisdiction),
+            entries=entries,
+            fingerprints=FingerprintMatrix.from_rows(
+                np.array([_fingerprint_of(e.listing.structure) for e in entries], dtype=np.uint64)
+            ),
+            starts=np.array(
+                [e.listing.effective_from.toordinal() for e in entries], dtype=np.int64
+            ),
+            ends=np.array([_end(e.listing.expires) for e in entries], dtype=np.int64),
+            by_match_key=by_match_key,
+            groups=tuple(_groups(state.groups, problems)),
+            amendments=tuple(_amendments(state.amendments, problems)),
+            problems=tuple(problems),
+        )
+
+    def in_force(self, as_of: dt.date) -> np.ndarray:
+        """Boolean mask of the entries in force on ``as_of``."""
+        day = as_of.toordinal()
+        return (self.starts <= day) & (day < self.ends)
+
+
+def _end(expires: dt.date | None) -> int:
+    return expires.toordinal() if expires is not None else dt.date.max.toordinal()
+
+
+def _entries(listings: list[Listing], problems: list[str]) -> list[_Entry]:
+    entries = []
+    for listing in listings:
+        try:
+            entries.append(_Entry(listing, _parent_of(listing.structure)))
+        except StructureError as error:
+            problems.append(f"listing {listing.name!r} ({listing.source}): {error}")
+    return entries
+
+
+def _groups(groups: list[GroupListing], problems: list[str]) -> list[_Group]:
+    compiled = []
+    for group in groups:
+        try:
+            compiled.append(_Group(group, _compiled(group.definition)))
+        except GroupSmartsError as error:
+            problems.append(f"{error} ({group.source})")
+    return compiled
+
+
+def _amendments(amendments: list[Amendment], problems: list[str]) -> list[_Amendment]:
+    indexed = []
+    for amendment in amendments:
+        names: dict[str, str] = {}
+        for substance in amendment.substances:
+            try:
+                names[_parent_of(substance.structure).match_key] = substance.name
+            except StructureError as error:
+                problems.append(f"amendment {amendment.amendment_id} {substance.name!r}: {error}")
+        groups = []
+        for group in amendment.group_definitions:
+            try:
+                groups.append(_compiled(group))
+            except GroupSmartsError as error:
+                problems.append(f"amendment {amendment.amendment_id}: {error}")
+        indexed.append(_Amendment(amendment, names, tuple(groups)))
+    return indexed
+
+
+def _structure_key(structure: Structure) -> tuple[str | None, str | None, str | None]:
+    return (structure.smiles, structure.inchi, structure.molblock)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parent_by_key(key: tuple[str | None, str | None, str | None]) -> Parent:
+    return standardise(Structure(smiles=key[0], inchi=key[1], molblock=key[2]))
+
+
+def _parent_of(structure: Structure) -> Parent:
+    return _parent_by_key(_structure_key(structure))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _fingerprint_by_key(key: tuple[str | None, str | None, str | None]) -> np.ndarray:
+    return fingerprint(_parent_by_key(key).mol)
+
+
+def _fingerprint_of(structure: Structure) -> np.ndarray:
+    return _fingerprint_by_key(_structure_key(structure))
+
+
+@lru_cache(maxsize=4096)
+def _compiled_by_json(definition_json: str) -> CompiledGroup:
+    return compile_group(GroupDefinition.model_validate_json(definition_json))
+
+
+def _compiled(definition: GroupDefinition) -> CompiledGroup:
+    return _compiled_by_json(definition.model_dump_json())
+
+
+# --- classification -----------------------------------------------------------------------------
+
+
+def classify(
+    parent: Parent, index: ScheduleIndex, *, as_of: dt.date, threshold: float | None = None
+) -> Classification:
+    """Classify ``parent`` against ``index`` as the law stood on ``as_of``.
+
+    ``threshold`` overrides the index's (the jurisdiction's) analogue threshold.
+    """
+    threshold = index.threshold if threshold is None else threshold
+    pending = _pending_cover(parent, index, as_of)
+    listed = _listed(parent, index, as_of)
+    if listed:
+        return Classification("listed", listed, (), pending, parent)
+    grouped = _grouped(parent, index, as_of)
+    if grouped:
+        return Classification("group", grouped, (), pending, parent)
+    found = _nearest(parent, index, as_of, threshold)
+    neighbours = tuple(neighbour for neighbour, _ in found)
+    rules = _analogue_rules(found, threshold, index.jurisdiction)
+    if rules:
+        return Classification("analogue", rules, neighbours, pending, parent)
+    return Classification(
+        "unrelated", (_unrelated(neighbours, threshold),), neighbours, pending, parent
+    )
+
+
+def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
+    in_force = index.in_force(as_of)
+    fired = []
+    for i in index.by_match_key.get(parent.match_key, ()):
+        if not in_force[i]:
+            continue
+        entry = index.entries[i]
+        listing = entry.listing
+        same = entry.parent.substance_key == parent.substance_key
+        form = "" if same else " (another stereoisomer or isotopic form of the listed structure)"
+        where = f"schedule {listing.schedule}" if listing.schedule else "the control list"
+        fired.append(
+            RuleFired(
+                rule="listed",
+                explanation=_text(
+                    f"{parent.canonical_smiles} is {listing.name}{form}, listed in {where} by "
+                    f"{listing.source} from {listing.effective_from.isoformat()}."
+                ),
+                evidence={
+                    "listing": listing.name,
+                    "source": listing.source,
+                    "schedule": listing.schedule or "",
+                    "effective_from": listing.effective_from.isoformat(),
+                    "match_key": parent.match_key,
+                    "same_stereoisomer": "yes" if same else "no",
+                },
+            )
+        )
+    return tuple(fired)
+
+
+def _grouped(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
+    fired = []
+    for group in index.groups:
+        if not _in_force(group.listing.effective_from, group.listing.expires, as_of):
+            continue
+        core = group.compiled.match(parent.mol)
+        if core is None:
+            continue
+        definition = group.listing.definition
+        fired.append(
+            RuleFired(
+                rule="group-definition",
+                explanation=_text(
+                    f"{parent.canonical_smiles} falls under the group definition "
+                    f"'{definition.name}' ({definition.family}) of {group.listing.source}, in "
+                    f"force from {group.listing.effective_from.isoformat()}: "
+                    f"{definition.description}"
+                ),
+                evidence={
+                    "group": definition.name,
+                    "family": definition.family,
+                    "source": group.listing.source,
+                    "smarts": definition.smarts,
+                    "matched_atoms": ",".join(str(a) for a in core),
+                },
+            )
+        )
+    return tuple(fired)
+
+
+def _nearest(
+    parent: Parent, index: ScheduleIndex, as_of: dt.date, threshold: float
+) -> list[tuple[Neighbour, SharedCore | None]]:
+    if not index.entries:
+        return []
+    similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
+    similarities = np.where(index.in_force(as_of), similarities, -1.0)
+    found = []
+    for rank, i in enumerate(nearest(similarities, NEAREST_REPORTED, at_least=0.0)):
+        entry = index.entries[i]
+        similarity = float(similarities[i])
+        core = None
+        if rank < CORE_NEIGHBOURS and similarity >= threshold - CORE_MARGIN:
+            core = shared_core(parent.mol, entry.parent.mol, timeout_s=CORE_TIMEOUT_S)
+        neighbour = Neighbour(
+            name=entry.listing.name,
+            similarity=round(similarity, 4),
+            shared_core_smarts=core.smarts if core else None,
+            core_coverage=round(core.listed_coverage, 4) if core else None,
+            source=entry.listing.source,
+        )
+        found.append((neighbour, core))
+    return found
+
+
+def _analogue_rules(
+    found: list[tuple[Neighbour, SharedCore | None]], threshold: float, jurisdiction: str
+) -> tuple[RuleFired, ...]:
+    fired = []
+    for n, core in found:
+        if n.similarity >= threshold:
+            fired.append(
+                RuleFired(
+                    rule="similar-to-listed",
+                    explanation=_text(
+                        f"Not listed, but its Tanimoto similarity to listed {n.name} is "
+                        f"{n.similarity:.2f} (Morgan fingerprints, radius 2, 2048 bits), at or "
+                        f"above the threshold {threshold:.2f} for {jurisdiction}."
+                    ),
+                    evidence=_neighbour_evidence(n, threshold),
+                )
+            )
+        elif core is not None and _keeps_listed_core(core):
+            fired.append(
+                RuleFired(
+                    rule="shared-core-with-listed",
+                    explanation=_text(
+                        f"Not listed, but it keeps {core.listed_coverage:.0%} of listed {n.name} "
+                        f"(shared core {core.smarts}) and that core is {core.query_coverage:.0%} "
+                        f"of it; similarity {n.similarity:.2f} is within {CORE_MARGIN:.2f} of "
+                        f"the threshold {threshold:.2f} for {jurisdiction}."
+                    ),
+                    evidence={
+                        **_neighbour_evidence(n, threshold),
+                        "query_coverage": round(core.query_coverage, 4),
+                    },
+                )
+            )
+    return tuple(fired)
+
+
+def _keeps_listed_core(core: SharedCore) -> bool:
+    return (
+        core.listed_coverage >= CORE_LISTED_COVERAGE and core.query_coverage >= CORE_QUERY_COVERAGE
+    )
+
+
+def _neighbour_evidence(n: Neighbour, threshold: float) -> dict[str, int | float | str]:
+    evidence: dict[str, int | float | str] = {
+        "listing": n.name,
+        "similarity": n.similarity,
+        "threshold": threshold,
+        "source": n.source or "",
+    }
+    if n.shared_core_smarts is not None and n.core_coverage is not None:
+        evidence["shared_core_smarts"] = n.shared_core_smarts
+        evidence["core_coverage"] = n.core_coverage
+    return evidence
+
+
+def _unrelated(neighbours: tuple[Neighbour, ...], threshold: float) -> RuleFired:
+    closest = (
+        f"the nearest listed substance ({neighbours[0].name}, similarity "
+        f"{neighbours[0].similarity:.2f}) is below the threshold {threshold:.2f}"
+        if neighbours
+        else "no listed substance in force to compare with"
+    )
+    return RuleFired(
+        rule="unrelated",
+        explanation=_text(f"Not listed, no group definition in force matches, and {closest}."),
+        evidence=_neighbour_evidence(neighbours[0], threshold) if neighbours else {},
+    )
+
+
+def _pending_cover(
+    parent: Parent, index: ScheduleIndex, as_of: dt.date
+) -> tuple[PendingCover, ...]:
+    covers = []
+    for indexed in index.amendments:
+        amendment = indexed.amendment
+        if not _pending_on(amendment, as_of):
+            continue
+        since = amendment.stage_changed_at
+        if parent.match_key in indexed.names:
+            covers.append(
+                PendingCover(
+                    amendment_id=amendment.amendment_id,
+                    stage=amendment.stage,
+                    since=since,
+                    covers_by="name",
+                )
+            )
+        for group in indexed.groups:
+            if group.match(parent.mol) is not None:
+                covers.append(
+                    PendingCover(
+                        amendment_id=amendment.amendment_id,
+                        stage=amendment.stage,
+                        since=since,
+                        covers_by=f"group:{group.definition.name}",
+                    )
+                )
+    return tuple(covers)
+
+
+# Same rules as services.domain.schedule (chemistry does not import the domain layer above it).
+
+
+def _in_force(effective_from: dt.date, expires: dt.date | None, on: dt.date) -> bool:
+    return effective_from <= on and (expires is None or on < expires)
+
+
+def _pending_on(amendment: Amendment, on: dt.date) -> bool:
+    if amendment.proposed_at.date() > on:
+        return False
+    if amendment.status == AmendmentStatus.PENDING:
+        return True
+    if amendment.status in (AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN):
+        return amendment.decided_at is not None and amendment.decided_at.date() > on
+    return amendment.effective_from is not None and amendment.effective_from > on
+
+
+def _text(text: str) -> str:
+    return text if len(text) <= 4096 else text[:4093] + "..."
+
+
+# --- structures as text -------------------------------------------------------------------------
+
+
+def classify_structure(
+    structure: Structure | str,
+    index: ScheduleIndex,
+    *,
+    as_of: dt.date,
+    threshold: float | None = None,
+) -> Classification:
+    """Standardise and classify, remembering the answer per input (raises StructureError).
+
+    A structure seen before against the same index, date and threshold costs a dictionary lookup;
+    so does a bad one (its error is remembered too).
+    """
+    text = structure if isinstance(structure, str) else _structure_key(structure)
+    key = (text, as_of, threshold)
+    cache = index._cache
+    known = cache.get(key)
+    if known is None:
+        try:
+            known = classify(_cached_parent(structure), index, as_of=as_of, threshold=threshold)
+        except StructureError as error:
+            known = error
+        if len(cache) >= CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = known
+    if isinstance(known, StructureError):
+        raise known
+    return known
+
+
+def _cached_parent(structure: Structure | str) -> Parent:
+    if isinstance(structure, str):
+        return _parent_of_text(structure)
+    return _parent_of(structure)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parent_of_text(text: str) -> Parent:
+    return standardise(text)
+
+
+def describe(classification: Classification) -> str:
+    """One line a person can read: the status and the rule that decided it.
+
+    >>> import datetime as dt
+    >>> from contracts.schedule import ScheduleState
+    >>> index = ScheduleIndex.build(ScheduleState(), jurisdiction="KZ")
+    >>> describe(classify_structure("CCO", index, as_of=dt.date(2026, 1, 1)))[:40]
+    'unrelated: Not listed, no group definiti'
+    """
+    return f"{classification.status}: {classification.rules_fired[0].explanation}"

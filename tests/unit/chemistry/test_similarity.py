@@ -1,0 +1,61 @@
+"""Bulk Tanimoto equals RDKit's own, nearest-neighbour order, and the bounded shared core."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator
+
+from services.chemistry import standardise
+from services.chemistry.similarity import (
+    FingerprintMatrix,
+    fingerprint,
+    nearest,
+    shared_core,
+)
+
+
+def test_bulk_tanimoto_equals_rdkit(nps_structures) -> None:
+    mols = [standardise(row["smiles"]).mol for row in nps_structures[:300]]
+    matrix = FingerprintMatrix.of(mols)
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    reference = [generator.GetFingerprint(m) for m in mols]
+    for i in (0, 57, 123, 299):
+        ours = matrix.tanimoto(fingerprint(mols[i]))
+        theirs = DataStructs.BulkTanimotoSimilarity(reference[i], reference)
+        assert np.allclose(ours, theirs)
+
+
+def test_nearest_is_best_first_and_respects_the_floor() -> None:
+    similarities = np.array([0.1, 0.7, 0.3, 0.9, 0.7])
+    assert nearest(similarities, 3) == [3, 1, 4]
+    assert nearest(similarities, 5, at_least=0.5) == [3, 1, 4]
+    assert nearest(np.array([]), 3) == []
+
+
+def test_shared_core_of_a_halogen_swap_covers_the_listed_substance() -> None:
+    core = shared_core(
+        Chem.MolFromSmiles("Cc1nnc2n1-c1ccc(Br)cc1C(c1ccccc1)=NC2"),  # bromazolam
+        Chem.MolFromSmiles("Cc1nnc2n1-c1ccc(Cl)cc1C(c1ccccc1)=NC2"),  # alprazolam
+    )
+    assert core is not None
+    assert core.atoms == 21 and round(core.listed_coverage, 3) == round(21 / 22, 3)
+    assert Chem.MolFromSmarts(core.smarts) is not None
+
+
+def test_shared_core_gives_up_on_unrelated_pairs() -> None:
+    assert (
+        shared_core(Chem.MolFromSmiles("OCC(O)C(O)C(O)C(O)CO"), Chem.MolFromSmiles("c1ccccc1"))
+        is None
+    )
+
+
+def test_shared_core_of_large_molecules_stays_within_its_timeout() -> None:
+    anthracene = Chem.MolFromSmiles("c1ccc2cc3ccccc3cc2c1")
+    chain = Chem.MolFromSmiles("C" * 150 + "c1ccccc1" + "C" * 150)
+    started = time.perf_counter()
+    shared_core(chain, Chem.MolFromSmiles("C" * 140 + "c1ccccc1" + "C" * 140))
+    shared_core(anthracene, chain)
+    assert time.perf_counter() - started < 4.0
