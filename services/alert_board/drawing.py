@@ -155,6 +155,7 @@ def _draw(mol: Chem.Mol, match: tuple[int, ...], core: Chem.Mol | None) -> Drawi
     options.bondLineWidth = 2
     options.padding = 0.08
     options.setHighlightColour(HIGHLIGHT)
+    options.useBWAtomPalette()  # one look whether or not a core is highlighted
     options.highlightBondWidthMultiplier = 14
     atoms = list(match)
     bonds = _core_bonds(mol, core, match)

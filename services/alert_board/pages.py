@@ -306,7 +306,7 @@ def _structures(event: AlertEvent, listed: ListedStructure | None, drawn: DrawnP
     legend = ""
     if nearest is not None:
         core = (
-            f", {nearest.core_coverage:.0%} of it in the shared core"
+            f", shared core coverage {nearest.core_coverage:.0%}"
             if nearest.core_coverage is not None
             else ""
         )
