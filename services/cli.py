@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from services.chemistry import command as chemistry_command
 from services.platform import commands as platform_commands
 from services.scenario import commands as scenario_commands
 from services.tools import alerts as alert_tools
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     alert_tools.register(subparsers)
     publish.register(subparsers)
     scenario_commands.register(subparsers)
+    chemistry_command.register(subparsers)
     return parser
 
 

@@ -1,0 +1,131 @@
+"""``analogue-watch classify``: results per line, invalid structures as results, usage errors 2."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from services.chemistry.baseline import JSONL_PATH
+from services.cli import main
+
+INPUT = """\
+# a comment, then a blank line
+
+CC(C)CC(N1CCCC1)C(=O)c1ccccc1 alpha-PiHP
+CN[C@@H](C)Cc1ccccc1.Cl methamphetamine hydrochloride
+Cn1c(=O)c2c(ncn2C)n(C)c1=O\tcaffeine
+C1CC
+СС(=O)O cyrillic
+CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21 JWH-018
+"""
+
+
+@dataclass
+class Cli:
+    """Runs ``analogue-watch`` in-process with a given stdin; returns code, JSON lines, stderr."""
+
+    capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch
+
+    def run(self, *argv: str, stdin: str = "") -> tuple[int, list[dict], str]:
+        self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        captured = self.capsys.readouterr()
+        return code, [json.loads(line) for line in captured.out.splitlines()], captured.err
+
+    def classify(self, *args: str, stdin: str = INPUT) -> tuple[int, list[dict], str]:
+        kz = ["--schedule", str(JSONL_PATH), "--jurisdiction", "KZ", "--as-of", "2025-06-01"]
+        return self.run("classify", *kz, *args, stdin=stdin)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch) -> Cli:
+    return Cli(capsys, monkeypatch)
+
+
+def test_one_result_per_structure_line_in_order(cli) -> None:
+    code, results, _ = cli.classify()
+    assert code == 0
+    assert [(r["id"], r["status"]) for r in results] == [
+        ("alpha-PiHP", "analogue"),
+        ("methamphetamine hydrochloride", "listed"),
+        ("caffeine", "unrelated"),
+        ("line-6", "invalid"),
+        ("cyrillic", "invalid"),
+        ("JWH-018", "listed"),
+    ]
+
+
+def test_a_result_carries_keys_rules_nearest_and_pending(cli) -> None:
+    _, results, _ = cli.classify()
+    pihp = results[0]
+    assert pihp["substance_key"] == "UOZWZANRCOALQL-UHFFFAOYSA-N"
+    assert pihp["canonical_smiles"] == "CC(C)CC(C(=O)c1ccccc1)N1CCCC1"
+    assert pihp["rules_fired"][0]["rule"] == "similar-to-listed"
+    assert pihp["nearest"][0]["name"] == "alpha-PVP"
+    assert pihp["pending_cover"] == []
+    assert pihp["error"] is None
+    assert results[1]["standardisation"] == ["removed hydrochloric acid"]
+
+
+def test_invalid_structures_are_typed_results(cli) -> None:
+    _, results, _ = cli.classify()
+    assert results[3]["error"]["kind"] == "unparsable"
+    assert "U+0421" in results[4]["error"]["reason"]
+    assert results[3]["substance_key"] is None
+
+
+def test_structures_from_a_file(cli, tmp_path: Path) -> None:
+    path = tmp_path / "lab.smi"
+    path.write_bytes(b"CCO ethanol\n\xff\xfe broken bytes\n")
+    code, results, _ = cli.classify(str(path), stdin="")
+    assert code == 0
+    assert [(r["id"], r["status"]) for r in results] == [
+        ("ethanol", "unrelated"),
+        ("broken bytes", "invalid"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--threshold", "1.5"], "--threshold"),
+        (["missing.smi"], "cannot read missing.smi"),
+    ],
+)
+def test_usage_errors_exit_2(cli, args: list[str], message: str) -> None:
+    code, results, err = cli.classify(*args)
+    assert (code, results) == (2, [])
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ("missing.jsonl", "cannot read the schedule"),
+        ("bad.jsonl", "not valid legislation JSONL"),
+    ],
+)
+def test_a_bad_schedule_is_a_usage_error(cli, tmp_path: Path, schedule: str, message: str) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"id": "x", "type": "aw.legislation.nope.v1"}\n')
+    code, _, err = cli.run(
+        "classify", "--schedule", str(tmp_path / schedule), "--jurisdiction", "KZ", stdin="CCO\n"
+    )
+    assert code == 2
+    assert message in err
+
+
+def test_a_jurisdiction_absent_from_the_schedule_is_a_usage_error(cli) -> None:
+    code, _, err = cli.run("classify", "--schedule", str(JSONL_PATH), "--jurisdiction", "UZ")
+    assert code == 2
+    assert "no legislation events for UZ" in err
+
+
+def test_a_bad_date_is_rejected_by_the_parser(cli) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.run("classify", "--schedule", str(JSONL_PATH), "--jurisdiction", "KZ", "--as-of", "May")
+    assert exit_.value.code == 2
