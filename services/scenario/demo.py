@@ -78,10 +78,20 @@ class AlertWatcher:
             group_id=None,
             enable_auto_commit=False,
         )
-        partitions = self.consumer.partitions_for_topic(self.name) or set()
+        partitions = self._partitions(expected=ALERTS.partitions)
         assigned = [TopicPartition(self.name, p) for p in sorted(partitions)]
         self.consumer.assign(assigned)
         self.consumer.seek_to_beginning(*assigned)
+
+    def _partitions(self, expected: int, tries: int = 50) -> set[int]:
+        # A topic created a moment ago may not be in this client's metadata yet.
+        partitions: set[int] = set()
+        for _ in range(tries):
+            partitions = self.consumer.partitions_for_topic(self.name) or set()
+            if len(partitions) >= expected:
+                break
+            time.sleep(0.2)
+        return partitions
 
     def watch(self, seconds: float) -> None:
         """Print the alert events arriving in the next ``seconds``."""

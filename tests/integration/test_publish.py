@@ -1,21 +1,25 @@
 """``analogue-watch publish`` on a real broker: exactly the good lines arrive, on the right topics
-with the right keys; the bad ones are reported with their line numbers and never sent."""
+with the right keys; the bad ones are reported with their line numbers and never sent. And the
+demo, which publishes the same way while printing what is on the alert topic."""
 
 from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from contracts.alerts import AlertRaised
 from contracts.codec import decode, encode
-from contracts.topics import LAB_RESULTS, LEGISLATION, SEIZURES, TOPICS, topic_for_type
+from contracts.topics import ALERTS, LAB_RESULTS, LEGISLATION, SEIZURES, TOPICS, topic_for_type
 from services.cli import main
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
-from services.scenario import build_scenario
+from services.scenario import build_scenario, kz_year
+from services.scenario.demo import play
 
 SCENARIO = build_scenario()
 
@@ -48,11 +52,16 @@ def _everything_on(settings: ServiceSettings) -> list:
         bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
     )
     try:
-        partitions = [
-            TopicPartition(topic_name(t, settings.topic_namespace), p)
-            for t in TOPICS
-            for p in range(t.partitions)
-        ]
+        partitions = []
+        for topic in TOPICS:
+            name = topic_name(topic, settings.topic_namespace)
+            # Just-created topics may be missing from this client's metadata for a moment.
+            for _ in range(50):
+                known = consumer.partitions_for_topic(name)
+                if known and len(known) == topic.partitions:
+                    break
+                time.sleep(0.2)
+            partitions += [TopicPartition(name, p) for p in range(topic.partitions)]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
@@ -134,3 +143,56 @@ def test_all_good_lines_from_stdin_exit_0(
     assert sorted(decode(r.value).id for r in _everything_on(environment)) == sorted(
         e.id for e in GOOD
     )
+
+
+def test_demo_publishes_the_events_and_prints_the_alerts_on_the_topic(
+    kafka_settings: ServiceSettings,
+) -> None:
+    ensure_topics(kafka_settings)
+    t = "2025-02-22T12:00:00+05:00"
+    alert = AlertRaised(
+        id="KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N/v1",
+        source="analogue_monitor",
+        jurisdiction="KZ",
+        time=t,
+        published=t,
+        data={
+            "alert_id": "KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N",
+            "version": 1,
+            "jurisdiction": "KZ",
+            "substance_key": "KYIJLDDXQWBNGX-UHFFFAOYSA-N",
+            "match_key": "KYIJLDDXQWBNGX-UHFFFAOYSA-N",
+            "canonical_smiles": "CCCCC(N1CCCC1)C(=O)c1ccccc1",
+            "reported_names": ["alpha-PHP"],
+            "status": "open",
+            "reason": "3 distinct occurrences in the last 90 days",
+            "occurrence_count": 3,
+            "window_days": 90,
+            "first_seen": t,
+            "last_seen": t,
+            "regions": ["Almaty", "Astana"],
+        },
+    )
+    producer = KafkaProducer(bootstrap_servers=kafka_settings.kafka_bootstrap_servers)
+    producer.send(
+        topic_name(ALERTS, kafka_settings.topic_namespace),
+        key=alert.data.alert_id.encode(),
+        value=encode(alert),
+    )
+    producer.flush()
+    producer.close()
+    out = io.StringIO()
+
+    result = play(
+        kafka_settings, SCENARIO[:30], pace=0.01, follow_seconds=1, out=out, tz=kz_year.KZT
+    )
+
+    assert sum(result.sent.values()) == 30 and result.failed == 0
+    assert result.alerts_seen == 1
+    printed = out.getvalue()
+    assert "── 2025-01 ──" in printed and "── 2025-02 ──" in printed
+    assert "ALERT" in printed and "KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N" in printed
+    records = _everything_on(kafka_settings)
+    alerts = topic_name(ALERTS, kafka_settings.topic_namespace)
+    arrived = sorted(decode(r.value).id for r in records if r.topic != alerts)
+    assert arrived == sorted(e.id for e in SCENARIO[:30])
