@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from pydantic import AwareDatetime, Field
 
@@ -45,13 +44,11 @@ from contracts.alerts import (
     AlertSuppressed,
     AlertUpdated,
     ForeignSighting,
-    NearestListed,
-    PendingAmendmentRef,
-    RuleFired,
 )
 from contracts.detection import SubstanceDetected
 from contracts.schedule import AmendmentStatus, ScheduleChanged, ScheduleSnapshot, ScheduleState
 from contracts.topics import ALERTS
+from services.domain.classifier import Classify, Verdict, chemistry_classifier
 from services.domain.effects import Emit, Outcome, emit
 from services.domain.lifecycle import (
     AlertRule,
@@ -65,10 +62,11 @@ from services.domain.lifecycle import (
 )
 from services.domain.occurrences import Sighting, Sightings, sample_only_id
 from services.domain.state import HandlerState, StateModel, bounded_union
-from services.domain.timeline import ScheduleAt, moments, schedule_at
+from services.domain.timeline import ScheduleAt, Timeline
 
 __all__ = [
     "AlertRule",
+    "Classify",
     "MonitorDeps",
     "ScheduleView",
     "SubstanceState",
@@ -87,36 +85,30 @@ REASON_MAX = 4096
 # --- dependencies -------------------------------------------------------------------------------
 
 
-class Verdict(Protocol):
-    """What the monitor needs from a chemistry classification."""
-
-    @property
-    def status(self) -> str: ...  # 'listed', 'group', 'analogue', or anything else
-
-    @property
-    def rules_fired(self) -> Sequence[RuleFired]: ...
-
-    @property
-    def nearest(self) -> Sequence[NearestListed]: ...
-
-    @property
-    def pending_cover(self) -> Sequence[PendingAmendmentRef]: ...
-
-
-Classify = Callable[[str, ScheduleAt], Verdict]
-"""Classify a canonical SMILES against a jurisdiction's schedule as it stood at a moment."""
-
-
 @dataclass(frozen=True)
 class ScheduleView:
-    """The monitor's copy of one jurisdiction's schedule (from ``aw.schedule.state``)."""
+    """The monitor's copy of one jurisdiction's schedule (from ``aw.schedule.state``).
+
+    Build it once per snapshot and reuse it: it remembers the schedule's views at past moments.
+    """
 
     state: ScheduleState
     version: int
+    _timelines: dict[tuple[str, dt.timedelta], Timeline] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_snapshot(cls, snapshot: ScheduleSnapshot) -> ScheduleView:
         return cls(state=snapshot.data, version=snapshot.data.version)
+
+    def timeline(self, jurisdiction: str, rule: AlertRule) -> Timeline:
+        key = (jurisdiction, rule.stall)
+        found = self._timelines.get(key)
+        if found is None:
+            found = Timeline(self.state, stall=rule.stall, jurisdiction=jurisdiction)
+            self._timelines[key] = found
+        return found
 
 
 def default_rules(jurisdiction: str) -> AlertRule:
@@ -126,9 +118,21 @@ def default_rules(jurisdiction: str) -> AlertRule:
 @dataclass(frozen=True)
 class MonitorDeps:
     schedule: Callable[[str], ScheduleView | None]
+    """The monitor's copy of a jurisdiction's schedule (from ``aw.schedule.state``), or None."""
     classify: Classify
+    """``chemistry_classifier(rules)`` in the services; anything of that shape in tests."""
     rules: Callable[[str], AlertRule] = field(default=default_rules)
     service: str = "analogue_monitor"
+
+    @classmethod
+    def with_chemistry(
+        cls,
+        schedule: Callable[[str], ScheduleView | None],
+        rules: Callable[[str], AlertRule] = default_rules,
+        service: str = "analogue_monitor",
+    ) -> MonitorDeps:
+        """Dependencies classifying with ``services.chemistry`` (what the service runs)."""
+        return cls(schedule, chemistry_classifier(rules), rules, service)
 
 
 # --- state --------------------------------------------------------------------------------------
@@ -233,15 +237,22 @@ def handle_schedule_changed(
 
 
 def sweep(
-    state: SubstanceState, deps: MonitorDeps, as_of: dt.datetime | None = None
+    state: SubstanceState,
+    deps: MonitorDeps,
+    as_of: dt.datetime | None = None,
+    *,
+    event_id: str | None = None,
 ) -> Outcome[SubstanceState]:
     """Judge every jurisdiction at the schedule moments up to ``as_of`` and again with the
     current schedule (group rules, stall deadlines, lapses, deferred changes).
 
     ``as_of`` is event time (the monitor's watermark); without it each jurisdiction is swept up
     to the time it was last judged. The state is dropped (``Outcome(None)``) when it has no alert
-    anywhere and nothing left to count as of ``as_of``.
+    anywhere and nothing left to count as of ``as_of``. ``event_id`` (the sweep request's id)
+    makes a redelivered request a duplicate that resends what it published.
     """
+    if event_id is not None and state.has_seen(event_id):
+        return Outcome(state, state.resend(event_id), duplicate=True)
     emits: list[Emit] = []
     for j in sorted(state.jurisdictions):
         view = deps.schedule(j)
@@ -255,10 +266,14 @@ def sweep(
             at = _latest(at, local.deferred_at)
             local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
             state = state.with_local(j, local)
-        state = _advance(state, j, max(at, as_of) if as_of else at, view, deps, emits)
-        state = _judge(state, j, at, view, deps, emits)
+        state = _advance(state, j, at, view, deps, emits)
+        state = _judge(state, j, at, view, deps, emits)  # the current copy may know more now
+        if as_of is not None and as_of > at:
+            state = _advance(state, j, as_of, view, deps, emits)
     if as_of is not None and not emits and _forgettable(state, as_of, deps):
         return Outcome(None)
+    if event_id is not None:
+        state = state.remembering(event_id, emits)
     return Outcome(state, tuple(emits))
 
 
@@ -274,10 +289,10 @@ def _advance(
     emits: list[Emit],
 ) -> SubstanceState:
     """Judge ``j`` at each schedule moment after the last one scanned, up to ``through``."""
-    scanned = state.local(j).scanned_through
+    scanned = state.local(j).scanned_through  # None: never judged, nothing to catch up on
     if scanned is not None:
-        stall = deps.rules(j).stall
-        for moment in moments(view.state, after=scanned, through=through, stall=stall):
+        timeline = view.timeline(j, deps.rules(j))
+        for moment in timeline.moments(after=scanned, through=through):
             state = _judge(state, j, moment, view, deps, emits)
     local = state.local(j)
     return state.with_local(
@@ -298,10 +313,10 @@ def _judge(
     before = state.local(j)
     at = _latest(before.evaluated_at, at)
     sightings = before.sightings.pruned(at - rule.retention)
-    schedule = schedule_at(view.state, at, stall=rule.stall, jurisdiction=j)
+    schedule = view.timeline(j, rule).at(at)
     assessment = before.assessment
-    if assessment is None or assessment.signature != schedule.signature:
-        assessment = _assess(state, schedule, deps)
+    if assessment is None or assessment.signature != _signature(state, schedule, rule):
+        assessment = _assess(state, schedule, rule, deps)
     count = len(sightings.in_window(at, rule.window))
     now = standing(assessment, count, rule)
     foreign = _foreign(state, j)
@@ -338,11 +353,18 @@ def _judge(
     return state.with_local(j, local)
 
 
-def _assess(state: SubstanceState, schedule: ScheduleAt, deps: MonitorDeps) -> Assessment:
+def _signature(state: SubstanceState, schedule: ScheduleAt, rule: AlertRule) -> str:
+    """What an assessment depends on: the schedule view, the structure, the threshold."""
+    return f"{schedule.signature}|{state.forms[0].substance_key}|{rule.similarity_threshold}"
+
+
+def _assess(
+    state: SubstanceState, schedule: ScheduleAt, rule: AlertRule, deps: MonitorDeps
+) -> Assessment:
     verdict = deps.classify(state.forms[0].canonical_smiles, schedule)
     pending = tuple(verdict.pending_cover)
     return Assessment(
-        signature=schedule.signature,
+        signature=_signature(state, schedule, rule),
         status=str(getattr(verdict.status, "value", verdict.status)),
         rules_fired=tuple(verdict.rules_fired),
         nearest=tuple(verdict.nearest),
@@ -525,9 +547,10 @@ def _reason(
     if kind == Published.RESOLVED:
         how = "listed by name" if assessment.status == "listed" else "covered by a group listing"
         first = after.sightings.first_seen or at
+        why = f" {assessment.rules_fired[0].explanation}" if assessment.rules_fired else ""
         return (
             f"Now controlled ({how}) as of {at:%Y-%m-%d}, "
-            f"{_days(at - first):g} days after it was first seen."
+            f"{_days(at - first):g} days after it was first seen.{why}"
         )
     if kind == Published.SUPPRESSED:
         covers = ", ".join(
@@ -542,7 +565,8 @@ def _reason(
         lead = f"Unlisted analogue{nearest}: {counted}, and no pending amendment covers it."
         return " ".join(part for part in (lead, ended, stalled) if part)
     if before.alert is not None and before.alert.status == AlertStatus.RESOLVED:
-        return f"No longer controlled as of {at:%Y-%m-%d} (the control ended); {counted}."
+        ended = _control_ended(before, schedule, at)
+        return f"No longer controlled as of {at:%Y-%m-%d}: {ended}. {counted}."
     return " ".join(
         part for part in (f"Reopened: {ended or 'the cover ended.'}", counted + ".") if part
     )
@@ -582,6 +606,22 @@ def _cover_ended(
         return ""
     text = "; ".join(said) + "."
     return text[0].upper() + text[1:]
+
+
+def _control_ended(before: JurisdictionState, schedule: ScheduleState, at: dt.datetime) -> str:
+    """Which controls stopped applying: the sources of the rules that had made it controlled."""
+    fired = before.assessment.rules_fired if before.assessment else ()
+    sources = sorted({str(r.evidence["source"]) for r in fired if "source" in r.evidence})
+    by_id = {a.amendment_id: a for a in schedule.amendments}
+    said = []
+    for source in sources:
+        amendment = by_id.get(source)
+        expired = amendment.expires if amendment is not None else None
+        if expired is not None and expired <= at.date():
+            said.append(f"the temporary control by {source} expired on {expired}")
+        else:
+            said.append(f"the control by {source} no longer applies")
+    return "; ".join(said) or "the control no longer applies"
 
 
 def _nearest(assessment: Assessment) -> str:

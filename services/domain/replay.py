@@ -28,7 +28,8 @@ from contracts.seizure import SeizureItemLinked, SeizureReported
 from contracts.substances import Structure
 from contracts.topics import ALERTS
 from services.analogue_monitor import handlers as monitor
-from services.chemistry import Parent
+from services.chemistry import Parent, standardise
+from services.domain.classifier import chemistry_classifier
 from services.domain.effects import Emit, Outcome, Rejection
 from services.domain.lifecycle import AlertRule
 from services.domain.timeline import start_of
@@ -38,9 +39,12 @@ from services.substance_resolver import handlers as resolver
 
 @dataclass(frozen=True)
 class ReplayDeps:
-    standardise: Callable[[Structure], Parent]
-    classify: monitor.Classify
+    """What the services would be given: chemistry, and the alert rule per jurisdiction."""
+
     rules: Callable[[str], AlertRule] = field(default=monitor.default_rules)
+    standardise: Callable[[Structure], Parent] = standardise
+    classify: monitor.Classify | None = None
+    """None: ``chemistry_classifier(rules)``, as the monitor service runs."""
 
 
 @dataclass
@@ -65,8 +69,9 @@ class Replay:
     def __post_init__(self) -> None:
         self._resolver = resolver.ResolverDeps(standardise=self.deps.standardise)
         self._registry = registry.RegistryDeps(standardise=self.deps.standardise)
+        classify = self.deps.classify or chemistry_classifier(self.deps.rules)
         self._monitor = monitor.MonitorDeps(
-            schedule=self.schedules.get, classify=self.deps.classify, rules=self.deps.rules
+            schedule=self.schedules.get, classify=classify, rules=self.deps.rules
         )
 
     def feed(self, event: Envelope) -> None:
@@ -141,9 +146,13 @@ class Replay:
 
 
 def replay(
-    events: Iterable[Envelope], deps: ReplayDeps, *, until: dt.datetime | None = None
+    events: Iterable[Envelope],
+    deps: ReplayDeps | None = None,
+    *,
+    until: dt.datetime | None = None,
 ) -> list[Emit]:
     """Every event the pipeline emits for ``events``, in order (alerts included)."""
+    deps = deps or ReplayDeps()
     run = Replay(deps)
     for event in events:
         run.feed(event)

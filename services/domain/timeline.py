@@ -23,6 +23,8 @@ so a stall deadline is judged at the deadline, not when a sweep happens to notic
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -103,6 +105,38 @@ def moments(
     """The moments in ``(after, through]`` at which :func:`schedule_at` may change, in order."""
     found = {m for m in _all_moments(state, stall) if (after is None or m > after) and m <= through}
     return sorted(found)
+
+
+class Timeline:
+    """:func:`schedule_at` and :func:`moments` of one schedule, computed once per interval.
+
+    The view is the same between two consecutive moments (every rule above compares ``at`` with
+    a moment), so one view per interval serves every judgement in it.
+
+    >>> tl = Timeline(ScheduleState(), stall=dt.timedelta(days=180), jurisdiction="KZ")
+    >>> tl.at(dt.datetime(2026, 3, 1, tzinfo=dt.UTC)).state.listings
+    []
+    """
+
+    def __init__(self, state: ScheduleState, *, stall: dt.timedelta, jurisdiction: str) -> None:
+        self.state = state
+        self.stall = stall
+        self.jurisdiction = jurisdiction
+        self._moments = sorted(set(_all_moments(state, stall)))
+        self._views: dict[int, ScheduleAt] = {}
+
+    def moments(self, *, after: dt.datetime | None, through: dt.datetime) -> list[dt.datetime]:
+        """The moments in ``(after, through]``, in order."""
+        start = 0 if after is None else bisect.bisect_right(self._moments, after)
+        return self._moments[start : bisect.bisect_right(self._moments, through)]
+
+    def at(self, at: dt.datetime) -> ScheduleAt:
+        interval = bisect.bisect_right(self._moments, at)
+        view = self._views.get(interval)
+        if view is None:
+            view = schedule_at(self.state, at, stall=self.stall, jurisdiction=self.jurisdiction)
+            self._views[interval] = view
+        return view if view.at == at else dataclasses.replace(view, at=at)
 
 
 def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datetime]:

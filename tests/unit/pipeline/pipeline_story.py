@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from story_chemistry import classify
-
 from contracts.alerts import AlertBody
 from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
@@ -28,7 +26,6 @@ from contracts.legislation import (
 )
 from contracts.seizure import SeizureReported
 from contracts.topics import ALERTS
-from services.chemistry import standardise
 from services.domain.effects import Emit
 from services.domain.lifecycle import AlertRule
 from services.domain.replay import Replay, ReplayDeps
@@ -232,7 +229,8 @@ def run(
 
 
 def deps(**rule: int) -> ReplayDeps:
-    return ReplayDeps(standardise=standardise, classify=classify, rules=rules(**rule))
+    """The chemistry core, and the alert rule with ``rule`` changed in every jurisdiction."""
+    return ReplayDeps(rules=rules(**rule))
 
 
 def alert_emits(emits: Iterable[Emit]) -> list[Emit]:

@@ -22,8 +22,12 @@ from pipeline_story import (
     alerts,
     bodies,
     day,
+    deps,
     run,
+    summary,
 )
+
+from services.domain.replay import Replay
 
 
 def raised_in_kz() -> Story:
@@ -196,7 +200,10 @@ def test_a_temporary_control_lapsing_reopens_the_resolved_alert():
         Alert("resolved", "KZ", 3, "resolved", 3, 40),
         Alert("reopened", "KZ", 4, "open", 3, 99.5),
     ]
-    assert bodies(run(story, until=110).emitted)[-1].reason.startswith("No longer controlled")
+    assert bodies(run(story, until=110).emitted)[-1].reason.startswith(
+        "No longer controlled as of 2026-04-11: "
+        "the temporary control by KZ-2026-1 expired on 2026-04-11."
+    )
 
 
 def test_threshold_reached_while_covered_raises_only_when_the_cover_ends():
@@ -239,6 +246,14 @@ def test_other_jurisdictions_are_shown_as_also_seen_in_and_escalate_once():
 def test_a_jurisdiction_without_a_schedule_yet_is_judged_once_its_schedule_arrives():
     story = Story().found(10).found(20).found(30).baseline(31, effective=0)
     assert alerts(story, until=40) == [Alert("raised", "KZ", 1, "open", 3, 30)]
+
+    # One sweep, long after: it judges the last sighting, then the law's moments since.
+    story.propose("KZ-2026-G", 40, names=(), groups=(CATHINONES,))
+    once = Replay(deps(), daily_sweeps=False)
+    assert summary(run(story, until=50, replay=once).emitted) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("suppressed", "KZ", 2, "suppressed", 3, 40),
+    ]
 
 
 @pytest.mark.parametrize("min_occurrences", [1, 2, 5])

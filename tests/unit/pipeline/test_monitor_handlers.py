@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline_story import ALPHA_PHP, Story, day, day_of, summary
-from story_chemistry import classify
 
 from contracts.detection import SubstanceDetected
 from contracts.schedule import Change, ScheduleChanged, ScheduleState
@@ -35,7 +34,7 @@ class Schedules(dict):
 
 
 def deps(schedules: Schedules) -> MonitorDeps:
-    return MonitorDeps(schedule=schedules.get, classify=classify)
+    return MonitorDeps.with_chemistry(schedule=schedules.get)
 
 
 def detected(n: int, on: float, j: str = "KZ") -> SubstanceDetected:
@@ -144,3 +143,14 @@ def test_a_stall_found_by_a_sweep_is_dated_at_the_deadline():
     assert (reopened.kind, reopened.on) == ("reopened", 215)
     assert swept.emits[0].event.time == day(35) + dt.timedelta(days=180)
     assert day_of(swept.state.jurisdictions["KZ"].evaluated_at) == 215
+
+
+def test_a_redelivered_sweep_request_resends_what_it_published():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    schedules.law(Story().propose("KZ-1", 35))
+    state = handle_schedule_changed(changed(2, 35), state, deps(schedules)).state
+    first = sweep(state, deps(schedules), day(500), event_id="sweep-1")
+    again = sweep(first.state, deps(schedules), day(500), event_id="sweep-1")
+    assert again.duplicate and again.state == first.state
+    assert [e.event for e in again.emits] == [e.event for e in first.emits] != []
