@@ -262,10 +262,13 @@ def sweep(
         at = local.evaluated_at or local.sightings.last_seen
         if at is None:
             continue
+        through = at if as_of is None else max(at, as_of)
         if local.deferred_version and view.version >= local.deferred_version:
             at = _latest(at, local.deferred_at)
             local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
             state = state.with_local(j, local)
+        elif _nothing_new(state, j, view, through, deps.rules(j)):
+            continue  # the common case: a sweep costs a lookup per jurisdiction
         state = _advance(state, j, at, view, deps, emits)
         state = _judge(state, j, at, view, deps, emits)  # the current copy may know more now
         if as_of is not None and as_of > at:
@@ -275,6 +278,17 @@ def sweep(
     if event_id is not None:
         state = state.remembering(event_id, emits)
     return Outcome(state, tuple(emits))
+
+
+def _nothing_new(
+    state: SubstanceState, j: str, view: ScheduleView, through: dt.datetime, rule: AlertRule
+) -> bool:
+    """Judged with this very schedule, and no moment of it since: judging would change nothing."""
+    local = state.local(j)
+    if local.scanned_through is None or local.schedule_version != view.version:
+        return False
+    timeline = view.timeline(j, rule)
+    return not timeline.moments(after=local.scanned_through, through=through)
 
 
 # --- judging ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline_story import ALPHA_PHP, Story, day, day_of, summary
+from pipeline_story import ALPHA_PHP, CAFFEINE, Story, day, day_of, summary
 
 from contracts.detection import SubstanceDetected
 from contracts.schedule import Change, ScheduleChanged, ScheduleState
@@ -154,3 +154,22 @@ def test_a_redelivered_sweep_request_resends_what_it_published():
     again = sweep(first.state, deps(schedules), day(500), event_id="sweep-1")
     assert again.duplicate and again.state == first.state
     assert [e.event for e in again.emits] == [e.event for e in first.emits] != []
+
+
+def test_a_sweep_with_nothing_new_judges_nothing():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    calls = []
+    chemistry = deps(schedules).classify
+
+    def counting(smiles, view):
+        calls.append(view.at)
+        return chemistry(smiles, view)
+
+    quiet = MonitorDeps(schedule=schedules.get, classify=counting)
+    swept = sweep(state, quiet, day(60))
+    assert (swept.emits, swept.state, calls) == ((), state, [])
+
+    schedules.law(Story().propose("KZ-9", 50, names=(("caffeine", CAFFEINE),)))
+    assert sweep(state, quiet, day(60)).emits == ()
+    assert calls == [day(50)]  # judged again at the proposal only
