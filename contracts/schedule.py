@@ -15,7 +15,16 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from contracts.envelope import Id, Label, Name, OutgoingEvent, OutgoingModel, Ref, Title
+from contracts.envelope import (
+    Id,
+    Jurisdiction,
+    Label,
+    Name,
+    OutgoingEvent,
+    OutgoingModel,
+    Ref,
+    Title,
+)
 from contracts.legislation import Instrument, check_expiry
 from contracts.substances import GroupDefinition, ListedSubstance, MatchKey, Structure
 
@@ -148,4 +157,7 @@ class SweepRequested(OutgoingEvent):
     """
 
     type: Literal["aw.monitor.sweep-requested.v1"] = "aw.monitor.sweep-requested.v1"
+    jurisdiction: Jurisdiction | None = Field(  # type: ignore[assignment]
+        default=None, description="None: a sweep covers every jurisdiction of the partition"
+    )
     data: SweepRequestedData

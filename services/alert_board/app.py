@@ -25,7 +25,7 @@ from importlib import resources
 
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_server
 
 from contracts.codec import decode
 from contracts.errors import ContractError
@@ -308,7 +308,10 @@ class Board:
 
 async def serve(settings: BoardSettings) -> None:
     """Read the topics and serve the board until cancelled."""
-    board = Board(settings)
+    metrics = BoardMetrics()
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, registry=metrics.registry)
+    board = Board(settings, metrics)
     runner = web.AppRunner(board.web_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)

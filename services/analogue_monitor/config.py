@@ -28,5 +28,7 @@ class MonitorSettings(StreamSettings):
     stall_days: int = Field(180, alias="AW_STALL_DAYS", ge=1, le=3650)
     escalation_factor: int = Field(2, alias="AW_ESCALATION_FACTOR", ge=2)
     lateness_days: int = Field(30, alias="AW_LATENESS_DAYS", ge=0, le=3650)
-    alert_rules: Json[dict[str, AlertRuleOverride]] = Field("{}", alias="AW_ALERT_RULES")
+    alert_rules: Json[dict[str, AlertRuleOverride]] = Field(
+        "{}", alias="AW_ALERT_RULES", validate_default=True
+    )
     sweep_interval_s: float = Field(5.0, alias="AW_SWEEP_INTERVAL_S", gt=0)

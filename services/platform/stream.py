@@ -61,35 +61,34 @@ faust_aiokafka.Transport.Producer = _IdempotentProducer
 class StateTable(Generic[S]):
     """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
 
-    Values are stored as the model's JSON bytes, so the changelog topic is readable with any
-    Kafka client and a state model's shape is checked when it is read back.
+    Values travel as the model's JSON (faust's json serializer), so the changelog topic is
+    readable with any Kafka client, and a state's shape is checked when it is read back.
     """
 
     def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
         self.model = model
-        self.table = app.Table(
-            name,
-            default=None,
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=partitions,
-        )
+        self.table = app.Table(name, default=None, key_type=str, partitions=partitions)
 
     def get(self, key: str) -> S | None:
-        raw = self.table.get(key.encode())
-        return None if raw is None else self.model.model_validate_json(raw)
+        value = self.table.get(key)
+        return None if value is None else self.model.model_validate(value)
 
     def put(self, key: str, state: S | None) -> None:
-        k = key.encode()
         if state is None:
-            if k in self.table:
-                del self.table[k]
+            if key in self.table:
+                del self.table[key]
             return
-        self.table[k] = state.model_dump_json().encode()
+        self.table[key] = state.model_dump(mode="json")
 
     def keys(self) -> Iterable[str]:
         """Keys held by this worker (its assigned partitions)."""
-        return (k.decode() for k in self.table)
+        return iter(self.table)
+
+
+def _json_handler() -> logging.Handler:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    return handler
 
 
 class StreamService:
@@ -114,6 +113,7 @@ class StreamService:
             # heartbeats, and allow a slow structure its bounded time without a rebalance.
             broker_session_timeout=60.0,
             broker_heartbeat_interval=3.0,
+            loghandlers=[_json_handler()],
         )
         self._topics: dict[str, faust.TopicT] = {}
         # One thread: handlers stay sequential per worker, so state updates never interleave.
@@ -248,9 +248,5 @@ class StreamService:
         """Run this service's worker until it is stopped (SIGTERM or Ctrl-C)."""
         configure_logging(self.settings.log_level)
         self.metrics.serve(self.settings.metrics_port)
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter())
-        worker = faust.Worker(
-            self.app, loglevel=self.settings.log_level, loghandlers=[handler], quiet=True
-        )
+        worker = faust.Worker(self.app, loglevel=self.settings.log_level, quiet=True)
         worker.execute_from_commandline()

@@ -1,0 +1,58 @@
+"""Schedule registry: legislation events in, each jurisdiction's schedule and changes out.
+
+Reads ``aw.legislation`` (key: jurisdiction), keeps a ``RegistryState`` per jurisdiction in a
+changelog-backed table, publishes the whole schedule to ``aw.schedule.state`` and one change per
+named substance to ``aw.schedule.changes``.
+"""
+
+from __future__ import annotations
+
+from faust.types import Message
+
+from contracts.envelope import Envelope
+from contracts.topics import LEGISLATION
+from services.chemistry import standardise
+from services.platform.stream import StreamService
+from services.schedule_registry import handlers
+from services.schedule_registry.config import RegistrySettings
+from services.schedule_registry.metrics import RegistryMetrics
+
+NAME = "schedule_registry"
+
+
+def build(settings: RegistrySettings) -> StreamService:
+    metrics = RegistryMetrics()
+    service = StreamService(NAME, settings, metrics)
+    schedules = service.state_table("schedules", handlers.RegistryState, LEGISLATION.partitions)
+    deps = handlers.RegistryDeps(standardise=standardise, service=NAME)
+
+    async def on_legislation(event: Envelope, message: Message) -> None:
+        key = LEGISLATION.key_of(event)
+        outcome = await service.run(handlers.handle_legislation, event, schedules.get(key), deps)
+        if outcome.duplicate:
+            metrics.duplicates.inc()
+        await service.apply(outcome, schedules, key, message)
+        if outcome.state is not None:
+            _observe(metrics, key, outcome.state)
+
+    service.consume("legislation", [LEGISLATION], on_legislation)
+    return service
+
+
+def _observe(metrics: RegistryMetrics, jurisdiction: str, state: handlers.RegistryState) -> None:
+    schedule = state.schedule
+    pending = [a for a in schedule.amendments if a.status == "pending"]
+    metrics.listings.labels(jurisdiction).set(len(schedule.listings))
+    metrics.pending.labels(jurisdiction).set(len(pending))
+    latest = max((a.stage_changed_at for a in schedule.amendments), default=None)
+    oldest = min((a.proposed_at for a in pending), default=None)
+    age = (latest - oldest).total_seconds() if latest and oldest else 0
+    metrics.oldest_pending_age.labels(jurisdiction).set(age)
+
+
+service = build(RegistrySettings.from_env())
+app = service.app  # for `faust -A services.schedule_registry.app worker`
+
+
+def main() -> None:
+    service.main()

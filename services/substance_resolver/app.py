@@ -1,0 +1,58 @@
+"""Substance resolver: lab results and seizures meet by sample id; detections go out.
+
+Seizures (key: seizure id) are fanned out to one item per sample on
+``aw.resolver.seizure-items`` (key: sample id), co-partitioned with ``aw.lab-results``; one agent
+reads both and keeps a ``SampleState`` per sample id, whichever arrives first. Detections go to
+``aw.detections`` keyed by the substance's match key.
+"""
+
+from __future__ import annotations
+
+from faust.types import Message
+
+from contracts.envelope import Envelope
+from contracts.lab import LabResultReported
+from contracts.topics import LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
+from services.chemistry import standardise
+from services.platform.stream import StreamService
+from services.substance_resolver import handlers
+from services.substance_resolver.config import ResolverSettings
+from services.substance_resolver.metrics import ResolverMetrics
+
+NAME = "substance_resolver"
+
+
+def build(settings: ResolverSettings) -> StreamService:
+    metrics = ResolverMetrics()
+    service = StreamService(NAME, settings, metrics)
+    samples = service.state_table("samples", handlers.SampleState, LAB_RESULTS.partitions)
+    deps = handlers.ResolverDeps(standardise=standardise, service=NAME)
+
+    async def on_seizure(event: Envelope, message: Message) -> None:
+        await service.send_all(handlers.seizure_items(event))
+
+    async def on_sample_event(event: Envelope, message: Message) -> None:
+        key = LAB_RESULTS.key_of(event)  # sample id, on both topics
+        handle = (
+            handlers.handle_lab_result
+            if isinstance(event, LabResultReported)
+            else handlers.handle_seizure_item
+        )
+        outcome = await service.run(handle, event, samples.get(key), deps)
+        if outcome.duplicate:
+            metrics.duplicates.inc()
+        if isinstance(event, LabResultReported) and not outcome.duplicate:
+            metrics.structures.labels("rejected").inc(len(outcome.rejections))
+        await service.apply(outcome, samples, key, message)
+
+    service.consume("seizures", [SEIZURES], on_seizure)
+    service.consume("samples", [LAB_RESULTS, SEIZURE_ITEMS], on_sample_event)
+    return service
+
+
+service = build(ResolverSettings.from_env())
+app = service.app  # for `faust -A services.substance_resolver.app worker`
+
+
+def main() -> None:
+    service.main()
