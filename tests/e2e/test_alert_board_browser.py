@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -254,15 +255,25 @@ def topics(kafka_settings: ServiceSettings) -> Iterator[Topics]:
     topics.producer.close()
 
 
+@dataclass(frozen=True)
+class RunningBoard:
+    url: str
+    metrics_url: str
+    """Where the board serves /metrics alone (AW_METRICS_PORT), as every service does."""
+
+
 @pytest.fixture
-def board(kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path) -> Iterator[str]:
-    """The board running as a process; its base URL once it has read the topics."""
+def board(
+    kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path
+) -> Iterator[RunningBoard]:
+    """The board running as a process, once it has read the topics."""
     port = free_port()
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_settings.kafka_bootstrap_servers,
         "AW_TOPIC_NAMESPACE": kafka_settings.topic_namespace,
         "AW_BOARD_PORT": str(port),
+        "AW_METRICS_PORT": str(free_port()),  # /metrics alone there too, as every service has
         "PYTHONPATH": str(REPO),
     }
     log_path = tmp_path / "alert_board.log"
@@ -277,7 +288,7 @@ def board(kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path) -> It
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(url, process, log_path)
-        yield url
+        yield RunningBoard(url, f"http://127.0.0.1:{env['AW_METRICS_PORT']}/metrics")
     finally:
         process.terminate()
         try:
@@ -323,10 +334,10 @@ def browser():
 
 
 def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
-    board: str, topics: Topics, browser
+    board: RunningBoard, topics: Topics, browser
 ) -> None:
     page = browser.new_page(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
-    page.goto(board)
+    page.goto(board.url)
     page.wait_for_selector('#live-status[data-state="live"]')
     assert row_ids(page) == []  # nothing published yet
     page.evaluate("window.notReloaded = true")
@@ -376,7 +387,7 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
     assert page.evaluate("document.body.dataset.pwned") is None  # escaped, not executed
     page.screenshot(path=str(ARTIFACTS / "alert_board.png"), full_page=True)
 
-    page.goto(f"{board}/alerts/KZ-VOEFELLSAAJCHJ")
+    page.goto(f"{board.url}/alerts/KZ-VOEFELLSAAJCHJ")
     assert page.get_attribute("figure.structure", "data-role") == "detected"
     assert len(page.query_selector_all("figure.structure")) == 1
     assert "mephedrone is not in the schedule snapshots" in page.inner_text("main")
@@ -392,15 +403,18 @@ def visible_row_ids(page) -> list[str]:
     )
 
 
-def test_the_board_exposes_its_metrics(board: str, topics: Topics) -> None:
+def test_the_board_exposes_its_metrics(board: RunningBoard, topics: Topics) -> None:
     topics.publish(three_cmc())
+    expected = 'alert_board_alerts{status="open"} 1.0'
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{board}/metrics", timeout=5) as response:
-            metrics = response.read().decode()
-        if 'alert_board_alerts{status="open"} 1.0' in metrics:
-            break
+    while expected not in (metrics := scrape(f"{board.url}/metrics")):
+        assert time.monotonic() < deadline, metrics
         time.sleep(0.3)
-    assert 'alert_board_alerts{status="open"} 1.0' in metrics
     assert 'alert_board_events_consumed_total{type="aw.alert.raised.v1"} 1.0' in metrics
     assert "alert_board_caught_up 1.0" in metrics
+    assert expected in scrape(board.metrics_url)
+
+
+def scrape(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
