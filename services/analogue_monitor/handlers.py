@@ -76,6 +76,7 @@ __all__ = [
     "sweep",
 ]
 
+MAX_IDS = 50  # AlertBody.seizure_ids and sample_ids hold at most this many
 MAX_FORMS = 10
 MAX_NAMES = 50
 MAX_FOREIGN = 250
@@ -504,6 +505,7 @@ def _alert_event(
     window = sightings.in_window(at, rule.window)
     recent = sorted(window, key=lambda o: (o.seen_at, o.occurrence_id), reverse=True)
     first_seen = sightings.first_seen or at
+    max_ids = min(rule.max_ids, MAX_IDS)
     ident = alert_id(j, state.match_key)
     body = AlertBody(
         alert_id=ident,
@@ -523,8 +525,8 @@ def _alert_event(
         last_seen=sightings.last_seen or first_seen,
         regions=list(sightings.regions),
         channels=list(sightings.channels),
-        seizure_ids=_unique(o.seizure_id for o in recent)[: rule.max_ids],
-        sample_ids=_unique(s for o in recent for s in o.sample_ids)[: rule.max_ids],
+        seizure_ids=_unique(o.seizure_id for o in recent)[:max_ids],
+        sample_ids=_unique(s for o in recent for s in o.sample_ids)[:max_ids],
         pending_amendments=list(local.assessment.pending)[:50],
         foreign_sightings=foreign,
         time_to_control_days=_days(at - first_seen) if kind == Published.RESOLVED else None,

@@ -263,3 +263,10 @@ def test_the_threshold_is_configurable(min_occurrences):
         story.found(d)
     [raised] = alerts(story, min_occurrences=min_occurrences)
     assert (raised.kind, raised.count) == ("raised", min_occurrences)
+
+
+def test_the_ids_on_an_alert_are_bounded_most_recent_first():
+    [alert] = bodies(run(raised_in_kz(), max_ids=2).emitted)
+    assert (alert.seizure_ids, alert.sample_ids) == (["KZ-Z3", "KZ-Z2"], ["KZ-S3", "KZ-S2"])
+    [alert] = bodies(run(raised_in_kz(), max_ids=500).emitted)  # never past the contract's 50
+    assert len(alert.seizure_ids) == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline_story import ALPHA_PHP, CAFFEINE, Alert, Story, alerts, bodies, day, run
+from pipeline_story import ALPHA_PHP, CAFFEINE, KZ_BASELINE, Alert, Story, alerts, bodies, day, run
 
 from contracts.topics import DETECTIONS
 
@@ -101,3 +101,17 @@ def test_two_seizures_claiming_one_sample_keep_the_first_and_dead_letter_the_sec
     [(event, rejection)] = replay.rejected
     assert (event.data.seizure_id, rejection.error_class) == ("Z-2", "schema_violation")
     assert detections(story) == [("Z-1", "S-1", 10)]
+
+
+def test_a_sample_analysed_abroad_counts_where_it_was_seized_once_the_seizure_is_known():
+    story = Story().baseline(0).baseline(0, j="RU", substances=KZ_BASELINE)
+    story.lab("S-1", 10, ALPHA_PHP, j="RU")  # a Russian lab, no seizure known: counted in RU
+    story.seizure("Z-1", 5, ["S-1"], j="KZ", reported=12)
+    replay = run(story)
+    [state] = replay.substances.values()
+    where = {
+        j: [o.occurrence_id for o in local.sightings.occurrences]
+        for j, local in state.jurisdictions.items()
+    }
+    assert where == {"RU": [], "KZ": ["Z-1"]}
+    assert state.jurisdictions["RU"].sightings.total == 0
