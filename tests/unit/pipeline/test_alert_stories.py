@@ -268,5 +268,11 @@ def test_the_threshold_is_configurable(min_occurrences):
 def test_the_ids_on_an_alert_are_bounded_most_recent_first():
     [alert] = bodies(run(raised_in_kz(), max_ids=2).emitted)
     assert (alert.seizure_ids, alert.sample_ids) == (["KZ-Z3", "KZ-Z2"], ["KZ-S3", "KZ-S2"])
-    [alert] = bodies(run(raised_in_kz(), max_ids=500).emitted)  # never past the contract's 50
-    assert len(alert.seizure_ids) == 3
+
+    story = Story().baseline(0)
+    for n in range(50):
+        story.found(10 + n / 10)
+    story.found(16, region="Aqtobe")  # the 51st occurrence, in a new region: an update
+    last = bodies(run(story, max_ids=500).emitted)[-1]
+    assert last.occurrence_count == 51
+    assert len(last.seizure_ids) == len(last.sample_ids) == 50  # never past the contract's 50
