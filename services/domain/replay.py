@@ -99,33 +99,32 @@ class Replay:
         self.watermark = time if self.watermark is None else max(self.watermark, time)
 
     def _route(self, event: Envelope) -> tuple[Emit, ...]:
+        """Hand ``event`` to the handler that consumes its topic, with the state of its key."""
         if isinstance(event, SeizureReported):
             return tuple(resolver.seizure_items(event))
-        if isinstance(event, LabResultReported | SeizureItemLinked):
-            handle = (
-                resolver.handle_lab_result
-                if isinstance(event, LabResultReported)
-                else resolver.handle_seizure_item
-            )
+        if isinstance(event, LabResultReported):
             key = event.data.sample_id
-            outcome = handle(event, self.samples.get(key), self._resolver)  # type: ignore[arg-type]
-            return self._store(self.samples, key, outcome, event)
+            sample = resolver.handle_lab_result(event, self.samples.get(key), self._resolver)
+            return self._store(self.samples, key, sample, event)
+        if isinstance(event, SeizureItemLinked):
+            key = event.data.sample_id
+            sample = resolver.handle_seizure_item(event, self.samples.get(key), self._resolver)
+            return self._store(self.samples, key, sample, event)
         if isinstance(event, LEGISLATION_EVENTS):
             key = event.jurisdiction
-            outcome = registry.handle_legislation(event, self.registries.get(key), self._registry)
-            return self._store(self.registries, key, outcome, event)
+            schedule = registry.handle_legislation(event, self.registries.get(key), self._registry)
+            return self._store(self.registries, key, schedule, event)
         if isinstance(event, ScheduleSnapshot):
             self.schedules[event.jurisdiction] = monitor.ScheduleView.from_snapshot(event)
             return ()
-        if isinstance(event, SubstanceDetected | ScheduleChanged):
-            handle = (
-                monitor.handle_detection
-                if isinstance(event, SubstanceDetected)
-                else monitor.handle_schedule_changed
-            )
+        if isinstance(event, SubstanceDetected):
             key = event.data.match_key
-            outcome = handle(event, self.substances.get(key), self._monitor)  # type: ignore[arg-type]
-            return self._store(self.substances, key, outcome, event)
+            seen = monitor.handle_detection(event, self.substances.get(key), self._monitor)
+            return self._store(self.substances, key, seen, event)
+        if isinstance(event, ScheduleChanged):
+            key = event.data.match_key
+            judged = monitor.handle_schedule_changed(event, self.substances.get(key), self._monitor)
+            return self._store(self.substances, key, judged, event)
         raise TypeError(f"replay does not route {event.type}")
 
     def _store(

@@ -148,10 +148,12 @@ def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datet
         for day in (a.effective_from, a.expires):
             if day is not None:
                 yield start_of(day)
-    for x in (*state.listings, *state.groups):
-        yield start_of(x.effective_from)
-        if x.expires is not None:
-            yield start_of(x.expires)
+    spans = [(x.effective_from, x.expires) for x in state.listings]
+    spans += [(g.effective_from, g.expires) for g in state.groups]
+    for effective_from, expires in spans:
+        yield start_of(effective_from)
+        if expires is not None:
+            yield start_of(expires)
 
 
 def _decided_by(a: Amendment, at: dt.datetime) -> bool:
