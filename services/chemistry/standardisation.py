@@ -318,10 +318,15 @@ _TAUTOMER_PRONE = tuple(
 already in the only form RDKit would choose, and skip the (costly) enumeration."""
 
 
+MAX_TAUTOMERS = 48
+"""Enumeration bound: a molecule with more tautomers keeps the form it was drawn in. Two of the
+1,160 reference structures exceed it (a peptide-like medicine and a cannabidiol quinone)."""
+
+
 def _tautomer_enumerator() -> rdMolStandardize.TautomerEnumerator:
     enumerator = rdMolStandardize.TautomerEnumerator()
-    enumerator.SetMaxTautomers(128)
-    enumerator.SetMaxTransforms(512)
+    enumerator.SetMaxTautomers(MAX_TAUTOMERS)
+    enumerator.SetMaxTransforms(4 * MAX_TAUTOMERS)
     # Keep stereo: the default would erase the stereocentre of every cathinone (keto-enol).
     enumerator.SetRemoveSp3Stereo(False)
     enumerator.SetRemoveBondStereo(False)
@@ -335,43 +340,58 @@ def canonical_tautomer(mol: Chem.Mol, inchi: str | None = None) -> Chem.Mol:
     """RDKit's canonical tautomer, when there is one to choose and it is the same substance.
 
     Runs only when the molecule has a group in :data:`_TAUTOMER_PRONE` (other molecules are
-    already in the form RDKit would choose). The result must have the same standard InChIKey:
-    RDKit's favourite sometimes moves a hydrogen across carbon, which makes a different compound;
-    then the best-scoring tautomer that InChI agrees is the same compound is taken instead.
-    ``inchi`` is the molecule's standard InChI, if already known.
+    already in the form RDKit would choose), and keeps the drawn form when the enumeration passes
+    :data:`MAX_TAUTOMERS` (a choice from part of the tautomers would depend on the drawing). The
+    result must have the same standard InChIKey: RDKit's favourite sometimes moves a hydrogen
+    across carbon, which makes a different compound; then the best-scoring tautomer that InChI
+    agrees is the same compound is taken instead. ``inchi`` is the molecule's standard InChI, if
+    already known.
 
     >>> Chem.MolToSmiles(canonical_tautomer(Chem.MolFromSmiles("Oc1ccccn1")))
     'O=c1cccc[nH]1'
     >>> Chem.MolToSmiles(canonical_tautomer(Chem.MolFromSmiles("CC(O)=Nc1ccc(O)cc1")))
     'CC(=O)Nc1ccc(O)cc1'
     """
+    return tautomer_choice(mol, inchi)[0]
+
+
+def tautomer_choice(mol: Chem.Mol, inchi: str | None = None) -> tuple[Chem.Mol, str | None]:
+    """:func:`canonical_tautomer` and a note saying what it did (None: nothing to do).
+
+    >>> tautomer_choice(Chem.MolFromSmiles("CCO"))[1] is None
+    True
+    """
     if not any(mol.HasSubstructMatch(group) for group in _TAUTOMER_PRONE):
-        return mol
+        return mol, None
     with rdBase.BlockLogs():
-        tautomer = _tautomers.Canonicalize(mol)
+        enumerated = _tautomers.Enumerate(mol)
+    if enumerated.status != rdMolStandardize.TautomerEnumeratorStatus.Completed:
+        return mol, f"kept the tautomer as drawn: more than {MAX_TAUTOMERS} tautomers"
+    with rdBase.BlockLogs():
+        tautomer = _tautomers.PickCanonical(enumerated)
     drawn = Chem.MolToSmiles(mol)
     if Chem.MolToSmiles(tautomer) == drawn:
-        return mol
+        return mol, None
     key = Chem.InchiToInchiKey(inchi or standard_inchi(mol))
-    if _inchikey(tautomer) == key:
-        return tautomer
-    return _best_tautomer_with_key(mol, drawn, key)
+    if _inchikey(tautomer) != key:
+        tautomer = _best_tautomer_with_key(list(enumerated.tautomers), drawn, key) or mol
+    if tautomer is mol or Chem.MolToSmiles(tautomer) == drawn:
+        return mol, None
+    return tautomer, "chose the canonical tautomer"
 
 
-def _best_tautomer_with_key(mol: Chem.Mol, drawn: str, key: str) -> Chem.Mol:
+def _best_tautomer_with_key(tautomers: list[Chem.Mol], drawn: str, key: str) -> Chem.Mol | None:
     # RDKit's own order (score, then SMILES), restricted to the tautomers InChI agrees are `mol`.
-    with rdBase.BlockLogs():
-        tautomers = _tautomers.Enumerate(mol).tautomers
     ranked = sorted(
         (-rdMolStandardize.TautomerEnumerator.ScoreTautomer(t), Chem.MolToSmiles(t), t)
         for t in tautomers
     )
     for _, smiles, tautomer in ranked:
         if smiles == drawn:
-            return mol
+            return None
         if _inchikey(tautomer) == key:
             return tautomer
-    return mol
+    return None
 
 
 def _inchikey(mol: Chem.Mol) -> str:
@@ -469,10 +489,9 @@ def standardise(structure: Structure | str, limits: Limits = DEFAULT_LIMITS) -> 
     _check_budget(started, limits, "standard_inchi")
     inchi = standard_inchi(mol)
     if _tautomer_affordable(mol, started, limits):
-        tautomer = canonical_tautomer(mol, inchi)
-        if tautomer is not mol:
-            notes.append("chose the canonical tautomer")
-            mol = tautomer
+        mol, note = tautomer_choice(mol, inchi)
+        if note is not None:
+            notes.append(note)
     else:
         notes.append("kept the tautomer as drawn: molecule too large or time budget half spent")
     return identify(mol, inchi, tuple(notes))
