@@ -79,7 +79,8 @@ although the listed substance is all there."""
 NEAREST_REPORTED = 3
 """How many nearest listed substances a classification reports."""
 CORE_NEIGHBOURS = 3
-"""For how many of them a shared core is computed (only those within the margin)."""
+"""Among how many of them the shared-core rule looks (the nearest always gets its core as
+evidence when within the margin; the others only while the decision is still open)."""
 CORE_TIMEOUT_S = 1
 """Hard time limit of one shared-core search, in seconds."""
 
@@ -353,12 +354,14 @@ def _nearest(
         return []
     similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
     similarities = np.where(index.in_force(as_of), similarities, -1.0)
+    ranked = nearest(similarities, NEAREST_REPORTED, at_least=0.0)
+    decided = bool(ranked) and similarities[ranked[0]] >= threshold
     found = []
-    for rank, i in enumerate(nearest(similarities, NEAREST_REPORTED, at_least=0.0)):
+    for rank, i in enumerate(ranked):
         entry = index.entries[i]
         similarity = float(similarities[i])
         core = None
-        if rank < CORE_NEIGHBOURS and similarity >= threshold - CORE_MARGIN:
+        if _core_worth_computing(rank, similarity, threshold, decided, parent, entry.parent):
             core = shared_core(parent.mol, entry.parent.mol, timeout_s=CORE_TIMEOUT_S)
         neighbour = Neighbour(
             name=entry.listing.name,
@@ -369,6 +372,25 @@ def _nearest(
         )
         found.append((neighbour, core))
     return found
+
+
+def _core_worth_computing(
+    rank: int, similarity: float, threshold: float, decided: bool, query: Parent, listed: Parent
+) -> bool:
+    # The nearest neighbour near or above the threshold gets its core as evidence. The others
+    # only when the shared-core rule could still decide (similarity alone has not) and their sizes
+    # allow a core holding 95% of the listed substance and 90% of the query.
+    if similarity < threshold - CORE_MARGIN:
+        return False
+    if rank == 0:
+        return True
+    if decided or rank >= CORE_NEIGHBOURS:
+        return False
+    return (
+        CORE_LISTED_COVERAGE * listed.heavy_atoms
+        <= query.heavy_atoms
+        <= listed.heavy_atoms / CORE_QUERY_COVERAGE
+    )
 
 
 def _analogue_rules(
