@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import faust
@@ -32,7 +33,7 @@ from contracts.topics import DEAD_LETTERS, Topic, topic_named
 from services.platform.logs import JsonFormatter, configure_logging
 from services.platform.metrics import ServiceMetrics
 from services.platform.settings import ServiceSettings
-from services.platform.topics import topic_name
+from services.platform.topics import ensure_changelogs, topic_name
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class StreamService:
             loghandlers=[_json_handler()],
         )
         self._topics: dict[str, faust.TopicT] = {}
+        self._changelogs: dict[str, int] = {}
         # One thread: handlers stay sequential per worker, so state updates never interleave.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-handler")
         self.app.timer(interval=10.0)(self._update_lag)
@@ -141,7 +143,9 @@ class StreamService:
         return topic_named(message.topic.removeprefix(self.settings.topic_namespace))
 
     def state_table(self, name: str, model: type[S], partitions: int) -> StateTable[S]:
-        return StateTable(self.app, name, model, partitions)
+        table = StateTable(self.app, name, model, partitions)
+        self._changelogs[table.table.changelog_topic_name] = partitions
+        return table
 
     # -- consuming -----------------------------------------------------------------------
 
@@ -247,6 +251,8 @@ class StreamService:
     def main(self) -> None:
         """Run this service's worker until it is stopped (SIGTERM or Ctrl-C)."""
         configure_logging(self.settings.log_level)
+        Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
+        ensure_changelogs(self.settings, self._changelogs)
         self.metrics.serve(self.settings.metrics_port)
         worker = faust.Worker(self.app, loglevel=self.settings.log_level, quiet=True)
         worker.execute_from_commandline()

@@ -7,6 +7,7 @@ the only place a topic is declared.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,11 +27,14 @@ def topic_name(topic: Topic, namespace: str = "") -> str:
 
 
 def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
-    configs = dict(topic.config)
+    return {**topic.config, **_durability(replication_factor)}
+
+
+def _durability(replication_factor: int) -> dict[str, str]:
+    # With three replicas and two in sync, an acknowledged write survives the loss of a broker.
     if replication_factor > 1:
-        # With three replicas, an acknowledged write survives the loss of one broker.
-        configs["min.insync.replicas"] = str(min(2, replication_factor))
-    return configs
+        return {"min.insync.replicas": str(min(2, replication_factor))}
+    return {}
 
 
 @dataclass(frozen=True)
@@ -96,3 +100,26 @@ def _partition_counts(admin: KafkaAdminClient, names: list[str]) -> dict[str, in
         for description in admin.describe_topics(names)
         if not description.get("error_code")
     }
+
+
+def ensure_changelogs(settings: ServiceSettings, partitions_by_name: dict[str, int]) -> None:
+    """Create a service's table changelog topics (compacted) before its worker starts.
+
+    Faust would create them itself, but only after the consumer has joined: its first events
+    then meet a changelog the consumer has no metadata for, and faust refuses to write the table.
+    """
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap_servers, client_id="analogue-watch-changelogs"
+    )
+    try:
+        existing = set(admin.list_topics())
+        for name, partitions in partitions_by_name.items():
+            if name in existing:
+                continue
+            configs = {"cleanup.policy": "compact", **_durability(settings.replication_factor)}
+            with contextlib.suppress(TopicAlreadyExistsError):  # another worker made it first
+                admin.create_topics(
+                    [NewTopic(name, partitions, settings.replication_factor, topic_configs=configs)]
+                )
+    finally:
+        admin.close()

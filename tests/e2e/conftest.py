@@ -1,0 +1,25 @@
+"""End-to-end fixtures: the pipeline's services as processes, stopped even when a test fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_harness import PIPELINE, Pipeline
+
+from services.platform.settings import ServiceSettings
+from services.platform.topics import ensure_topics
+
+
+@pytest.fixture
+def pipeline(kafka_settings: ServiceSettings, tmp_path: Path) -> Iterator[Pipeline]:
+    ensure_topics(kafka_settings)
+    running = Pipeline(kafka_settings, tmp_path)
+    for name in PIPELINE:
+        running.start(name)
+    try:
+        yield running
+    finally:
+        for name in list(running.procs):
+            running.stop(name)

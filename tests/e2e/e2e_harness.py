@@ -1,0 +1,170 @@
+"""End-to-end helpers: the services as processes (``analogue-watch serve``) on the real broker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+
+from contracts.codec import decode, encode
+from contracts.envelope import Envelope
+from contracts.topics import ALERTS, SCHEDULE_STATE, Topic, topic_for_type
+from services.catalog import SERVICES
+from services.platform.settings import ServiceSettings
+from services.platform.topics import topic_name
+
+PIPELINE = [e.name for e in SERVICES]
+
+
+@dataclass
+class Pipeline:
+    """The stream services of one test, each a process with its own state folder and log."""
+
+    settings: ServiceSettings
+    workdir: Path
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def env(self, name: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
+            "AW_TOPIC_NAMESPACE": self.settings.topic_namespace,
+            "AW_DATA_DIR": str(self.workdir / "state" / name),
+            "AW_METRICS_PORT": "0",
+            "AW_SWEEP_INTERVAL_S": "1",
+            "AW_LOG_LEVEL": "WARNING",
+        }
+
+    def start(self, name: str) -> None:
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - the process owns it
+        self.procs[name] = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "serve", name],
+            env=self.env(name),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.workdir,
+        )
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout_s: float = 30) -> None:
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def alive(self) -> dict[str, bool]:
+        return {name: proc.poll() is None for name, proc in self.procs.items()}
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"== {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.workdir.glob("*.log"))
+        )
+
+
+def publish(settings: ServiceSettings, events: Iterable[Envelope], pace_s: float = 0) -> int:
+    producer = KafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
+    )
+    sent = 0
+    try:
+        for event in events:
+            topic = topic_for_type(event.type)
+            producer.send(
+                topic_name(topic, settings.topic_namespace),
+                key=topic.key_of(event).encode(),
+                value=encode(event),
+            )
+            sent += 1
+            if pace_s:
+                producer.flush()
+                time.sleep(pace_s)
+        producer.flush()
+    finally:
+        producer.close()
+    return sent
+
+
+def read_topic(settings: ServiceSettings, topic: Topic) -> list[Envelope]:
+    """Everything on ``topic`` now, from the beginning."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
+    )
+    name = topic_name(topic, settings.topic_namespace)
+    try:
+        partitions = [TopicPartition(name, p) for p in range(topic.partitions)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        records = []
+        while any(consumer.position(tp) < end for tp, end in ends.items()):
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+    finally:
+        consumer.close()
+    return [decode(r.value) for r in sorted(records, key=lambda r: r.timestamp)]
+
+
+def wait_for(predicate, timeout_s: float, what: str, pipeline: Pipeline | None = None) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if pipeline is not None and not all(pipeline.alive().values()):
+            raise AssertionError(f"a service died while waiting for {what}\n{pipeline.logs()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out waiting for {what}\n{pipeline.logs() if pipeline else ''}"
+            )
+        time.sleep(0.5)
+
+
+def drained(settings: ServiceSettings) -> bool:
+    """Every consumer group of the pipeline has committed up to the end of what it reads."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        groups = [
+            g["group_id"]
+            for g in admin.list_groups()
+            if g["group_id"].startswith(settings.topic_namespace)
+        ]
+        for committed in admin.list_group_offsets(dict.fromkeys(groups)).values():
+            if not committed:
+                return False
+            ends = consumer.end_offsets(list(committed))
+            if any(committed[tp].offset < end for tp, end in ends.items()):
+                return False
+        return len(groups) >= len(PIPELINE)
+    finally:
+        consumer.close()
+        admin.close()
+
+
+def settled_alerts(
+    settings: ServiceSettings, pipeline: Pipeline, quiet_s: float, timeout_s: float
+) -> list[Envelope]:
+    """The alert topic once nothing new has arrived on it for ``quiet_s`` seconds."""
+    deadline = time.monotonic() + timeout_s
+    seen, since = -1, time.monotonic()
+    while True:
+        alerts = read_topic(settings, ALERTS)
+        if len(alerts) != seen or not drained(settings):
+            seen, since = len(alerts), time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return alerts
+        if time.monotonic() > deadline:
+            raise AssertionError(f"alerts never settled ({seen} so far)\n{pipeline.logs()}")
+        assert all(pipeline.alive().values()), f"a service died\n{pipeline.logs()}"
+        time.sleep(1)
+
+
+def schedule_published(settings: ServiceSettings) -> bool:
+    return bool(read_topic(settings, SCHEDULE_STATE))
