@@ -28,11 +28,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 prereqs:
+	@deploy/prereqs.sh run
 	@$(KAFKA) resolve
 
 setup: $(STAMP) prereqs
 
 test: setup
+	@deploy/prereqs.sh test
 	@# pytest exits 5 when it collected no test: an empty suite is a failure, said plainly.
 	@$(PY) -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc

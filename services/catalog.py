@@ -42,6 +42,11 @@ SERVICES: tuple[ServiceEntry, ...] = (
         "services.analogue_monitor.config:MonitorSettings",
         "counts occurrences, classifies against the schedule, raises and follows alerts",
     ),
+    ServiceEntry(
+        "alert_board",
+        "services.alert_board.config:BoardSettings",
+        "web view of the current alerts for operations staff, updated live",
+    ),
 )
 
 
