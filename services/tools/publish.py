@@ -135,8 +135,11 @@ class Progress:
 
     WIDTH = 30
 
-    def __init__(self, total: int, stream: IO[str], *, enabled: bool) -> None:
+    def __init__(
+        self, total: int, stream: IO[str], *, enabled: bool, label: str = "publish"
+    ) -> None:
         self.total, self.stream, self.enabled = total, stream, enabled and total > 0
+        self.label = label
         self._drawn_at = 0.0
 
     def update(self, done: int) -> None:
@@ -146,7 +149,9 @@ class Progress:
         self._drawn_at = now
         filled = self.WIDTH * done // self.total
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\rpublish [{bar}] {done}/{self.total} {100 * done // self.total:3d}%")
+        self.stream.write(
+            f"\r{self.label} [{bar}] {done}/{self.total} {100 * done // self.total:3d}%"
+        )
         self.stream.flush()
 
     def finish(self) -> None:
