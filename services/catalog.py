@@ -17,6 +17,8 @@ class ServiceEntry:
     name: str
     settings: str  # "module:Class" of its settings model
     description: str
+    stream: bool = True
+    """A faust stream worker in a consumer group (False: the alert board, a view)."""
 
     def settings_model(self) -> type[ServiceSettings]:
         module, _, cls = self.settings.partition(":")
@@ -46,6 +48,7 @@ SERVICES: tuple[ServiceEntry, ...] = (
         "alert_board",
         "services.alert_board.config:BoardSettings",
         "web view of the current alerts for operations staff, updated live",
+        stream=False,
     ),
 )
 

@@ -20,7 +20,7 @@ from services.catalog import SERVICES
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
-PIPELINE = [e.name for e in SERVICES]
+PIPELINE = [e.name for e in SERVICES if e.stream]
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Pipeline:
     settings: ServiceSettings
     workdir: Path
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Extra environment by service name, over the defaults (e.g. a fixed ``AW_METRICS_PORT``)."""
 
     def env(self, name: str) -> dict[str, str]:
         return {
@@ -40,6 +42,7 @@ class Pipeline:
             "AW_METRICS_PORT": "0",
             "AW_SWEEP_INTERVAL_S": "1",
             "AW_LOG_LEVEL": "WARNING",
+            **self.service_env.get(name, {}),
         }
 
     def start(self, name: str) -> None:
