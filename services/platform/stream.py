@@ -30,7 +30,7 @@ from contracts.dead_letter import dead_letter_for
 from contracts.envelope import Envelope
 from contracts.errors import ContractError
 from contracts.topics import DEAD_LETTERS, Topic, topic_named
-from services.platform.logs import JsonFormatter, configure_logging
+from services.platform.logs import configure_logging, logging_config
 from services.platform.metrics import ServiceMetrics
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_changelogs, topic_name
@@ -86,12 +86,6 @@ class StateTable(Generic[S]):
         return iter(self.table)
 
 
-def _json_handler() -> logging.Handler:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    return handler
-
-
 class StreamService:
     """One faust app for one service, wired to the topic table and the dead-letter topic."""
 
@@ -114,7 +108,7 @@ class StreamService:
             # heartbeats, and allow a slow structure its bounded time without a rebalance.
             broker_session_timeout=60.0,
             broker_heartbeat_interval=3.0,
-            loghandlers=[_json_handler()],
+            logging_config=logging_config(settings.log_level),
         )
         self._topics: dict[str, faust.TopicT] = {}
         self._changelogs: dict[str, int] = {}
