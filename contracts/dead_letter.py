@@ -23,11 +23,10 @@ import hashlib
 import json
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, TypeAdapter, ValidationError
 
 from contracts.countries import is_country_code
 from contracts.envelope import (
-    ID_MAX,
     Id,
     Jurisdiction,
     Label,
@@ -100,6 +99,9 @@ def _excerpt(raw: bytes) -> tuple[str, Literal["utf-8", "base64"], bool]:
     return text, "utf-8", len(raw) > EXCERPT_CHARS
 
 
+_ID: TypeAdapter[str] = TypeAdapter(Id)
+
+
 def _peek(raw: bytes) -> dict[str, str]:
     """The original's id, type and jurisdiction when it is a readable JSON object, else {}."""
     if len(raw) > 1024 * 1024:
@@ -110,11 +112,15 @@ def _peek(raw: bytes) -> dict[str, str]:
         return {}
     if not isinstance(doc, dict):
         return {}
-    return {
-        name: value
-        for name in ("id", "type", "jurisdiction")
-        if isinstance(value := doc.get(name), str) and 0 < len(value.strip()) <= ID_MAX
-    }
+    peeked = {}
+    for name in ("id", "type", "jurisdiction"):
+        # The dead letter's own rule for ids, not Python's: str.strip() also removes U+001C..1F
+        # and json.loads admits lone surrogates, and either would make the dead letter invalid.
+        try:
+            peeked[name] = _ID.validate_python(doc.get(name))
+        except ValidationError:
+            continue
+    return peeked
 
 
 def _key_text(key: bytes | str | None) -> str | None:
