@@ -157,9 +157,18 @@ def _check_length(text: str, notation: str, limits: Limits) -> None:
         _check_smiles_characters(text)
 
 
+def _smiles_part(text: str) -> str:
+    """The SMILES before a name: RDKit ends a SMILES at a space, tab or newline, and at no other
+    whitespace (a no-break space is an error, not the start of a name)."""
+    return _NAME_START.split(text, maxsplit=1)[0]
+
+
+_NAME_START = re.compile(r"[ \t\n]")
+
+
 def _check_smiles_characters(text: str) -> None:
     # RDKit treats whitespace as the start of a name; the id belongs to the file format instead.
-    for position, char in enumerate(text.split()[0]):
+    for position, char in enumerate(_smiles_part(text)):
         if char not in _SMILES_CHARACTERS:
             name = unicodedata.name(char, "unnamed character")
             raise StructureError(
@@ -172,7 +181,7 @@ def _check_smiles_characters(text: str) -> None:
 def _parse(text: str, notation: str, *, sanitize: bool) -> Chem.Mol | None:
     with rdBase.BlockLogs():
         if notation == "SMILES":
-            return Chem.MolFromSmiles(text.split()[0], sanitize=sanitize)
+            return Chem.MolFromSmiles(_smiles_part(text), sanitize=sanitize)
         if notation == "InChI":
             return Chem.MolFromInchi(text, sanitize=sanitize, removeHs=sanitize)
         return Chem.MolFromMolBlock(text, sanitize=sanitize, removeHs=sanitize)
