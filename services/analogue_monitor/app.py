@@ -24,7 +24,7 @@ from contracts.schedule import ScheduleSnapshot, SweepRequested, SweepRequestedD
 from contracts.topics import DETECTIONS, SCHEDULE_CHANGES, SCHEDULE_STATE, SWEEPS
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
-from services.analogue_monitor.metrics import DAY, MonitorMetrics
+from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
 from services.domain.lifecycle import AlertRule
 from services.platform.follower import CompactedFollower
 from services.platform.stream import StreamService
@@ -91,7 +91,8 @@ def build(settings: MonitorSettings) -> StreamService:
         if outcome.late:
             metrics.late.inc()
         await service.apply(outcome, substances, key, message)
-        for emitted in outcome.emits:
+        # A duplicate resends versions already counted: count each version once.
+        for emitted in () if outcome.duplicate else outcome.emits:
             body = emitted.event.data
             metrics.alerts.labels(emitted.event.type.split(".")[2]).inc()
             if body.time_to_control_days is not None and emitted.event.type.endswith("resolved.v1"):
@@ -116,8 +117,7 @@ def build(settings: MonitorSettings) -> StreamService:
 
     async def sweep_partition(request: SweepRequested, message: Message) -> None:
         partition = request.data.partition
-        counts: dict[tuple[str, str], int] = {}
-        held = 0
+        tally = SweepTally()
         for key in sorted(substances.keys()):
             if partitioner(key.encode(), partitions, partitions) != partition:
                 continue
@@ -127,25 +127,20 @@ def build(settings: MonitorSettings) -> StreamService:
             outcome = await service.run(handlers.sweep, state, deps, request.data.as_of)
             await apply(outcome, key, message)
             if outcome.state is not None:
-                held += 1
-                for j, local in outcome.state.jurisdictions.items():
-                    if local.alert is not None:
-                        counts[(j, local.alert.status.value)] = (
-                            counts.get((j, local.alert.status.value), 0) + 1
-                        )
-        metrics.sweeps.inc()
-        for (j, status), n in counts.items():
-            metrics.open_alerts.labels(j, status).set(n)
-        metrics.substances.set(held)
+                _tally(tally, outcome.state, request.data.as_of)
+        metrics.observe_sweep(partition, tally, owned_partitions())
+
+    def owned_partitions() -> list[int]:
+        detections = topic_name(DETECTIONS, settings.topic_namespace)
+        return sorted(
+            tp.partition for tp in service.app.consumer.assignment() if tp.topic == detections
+        )
 
     async def request_sweeps() -> None:
         """Ask each partition this worker owns to sweep, when time or a schedule moved."""
         if not follower.ready.is_set() or schedules.latest_time is None:
             return
-        detections = topic_name(DETECTIONS, settings.topic_namespace)
-        owned = sorted(
-            tp.partition for tp in service.app.consumer.assignment() if tp.topic == detections
-        )
+        owned = owned_partitions()
         version = sum(v.version for v in schedules.views.values())
         for partition in owned:
             if swept_at.get(partition) == (schedules.latest_time, version):
@@ -166,6 +161,15 @@ def build(settings: MonitorSettings) -> StreamService:
     service.app.timer(interval=settings.sweep_interval_s)(request_sweeps)
     service.consume("substances", [DETECTIONS, SCHEDULE_CHANGES, SWEEPS], on_event)
     return service
+
+
+def _tally(tally: SweepTally, state: handlers.SubstanceState, as_of: dt.datetime) -> None:
+    tally.substances += 1
+    for j, local in state.jurisdictions.items():
+        if local.alert is not None:
+            first = local.sightings.first_seen
+            waited = max(0.0, (as_of - first).total_seconds()) if first else None
+            tally.alert(j, local.alert.status.value, waited)
 
 
 service = build(MonitorSettings.from_env())
