@@ -28,26 +28,18 @@ def build(settings: RegistrySettings) -> StreamService:
 
     async def on_legislation(event: Envelope, message: Message) -> None:
         key = LEGISLATION.key_of(event)
-        outcome = await service.run(handlers.handle_legislation, event, schedules.get(key), deps)
+        before = schedules.get(key)
+        outcome = await service.run(handlers.handle_legislation, event, before, deps)
         if outcome.duplicate:
             metrics.duplicates.inc()
         await service.apply(outcome, schedules, key, message)
         if outcome.state is not None:
-            _observe(metrics, key, outcome.state)
+            metrics.observe_schedule(
+                key, before.schedule if before else None, outcome.state.schedule
+            )
 
     service.consume("legislation", [LEGISLATION], on_legislation)
     return service
-
-
-def _observe(metrics: RegistryMetrics, jurisdiction: str, state: handlers.RegistryState) -> None:
-    schedule = state.schedule
-    pending = [a for a in schedule.amendments if a.status == "pending"]
-    metrics.listings.labels(jurisdiction).set(len(schedule.listings))
-    metrics.pending.labels(jurisdiction).set(len(pending))
-    latest = max((a.stage_changed_at for a in schedule.amendments), default=None)
-    oldest = min((a.proposed_at for a in pending), default=None)
-    age = (latest - oldest).total_seconds() if latest and oldest else 0
-    metrics.oldest_pending_age.labels(jurisdiction).set(age)
 
 
 service = build(RegistrySettings.from_env())
