@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from contracts.errors import ErrorClass
+
 # Processing one message ranges from tens of microseconds (a duplicate) to a second (a bounded
 # chemistry time-out), so the buckets span both.
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
@@ -31,6 +33,10 @@ class ServiceMetrics:
             ["error_class"],
             registry=self.registry,
         )
+        # Every class exists from the start at 0, so a dead-letter rate is 0, not "no data",
+        # until the first failure (and the first one shows as an increase).
+        for error_class in ErrorClass:
+            self.rejected.labels(error_class.value)
         self.emitted = Counter(
             f"{p}_events_emitted_total",
             "Events produced, by event type",
@@ -51,7 +57,7 @@ class ServiceMetrics:
         )
         self.consumer_lag = Gauge(
             f"{p}_consumer_lag_messages",
-            "Messages not yet consumed, by topic",
+            "Messages not yet consumed (end offset minus last read), by topic",
             ["topic"],
             registry=self.registry,
         )

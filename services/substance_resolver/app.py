@@ -43,6 +43,9 @@ def build(settings: ResolverSettings) -> StreamService:
             metrics.duplicates.inc()
         if isinstance(event, LabResultReported) and not outcome.duplicate:
             metrics.structures.labels("rejected").inc(len(outcome.rejections))
+            if outcome.state is not None and outcome.state.results:
+                found = outcome.state.results[-1].found  # this result's, one per substance
+                metrics.structures.labels("standardised").inc(len(found))
         await service.apply(outcome, samples, key, message)
 
     service.consume("seizures", [SEIZURES], on_seizure)

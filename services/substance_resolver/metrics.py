@@ -14,3 +14,5 @@ class ResolverMetrics(ServiceMetrics):
             ["outcome"],
             registry=self.registry,
         )
+        for outcome in ("standardised", "rejected"):
+            self.structures.labels(outcome)
