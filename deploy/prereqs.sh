@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What Analogue Watch needs from the machine, beyond Python: Java 17+ and Maven for the local
-# Kafka broker, and Chromium for the browser test. Installs the missing ones from Debian's
+# Kafka broker; Chromium and Prometheus for the tests. Installs the missing ones from Debian's
 # packages when it can (root with apt-get), otherwise says how.
 #   deploy/prereqs.sh run    Java and Maven
 #   deploy/prereqs.sh test   Java, Maven and Chromium
@@ -15,7 +15,8 @@ if [ -z "$java_major" ] || [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
 fi
 command -v mvn >/dev/null || missing+=(maven)
 if [ "$want" = test ]; then
-  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromium >/dev/null || missing+=(chromium)     # the alert board's browser test
+  command -v promtool >/dev/null || missing+=(prometheus)   # rule tests, dashboards e2e test
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
