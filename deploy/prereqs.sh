@@ -3,7 +3,7 @@
 # Kafka broker; Chromium and Prometheus for the tests. Installs the missing ones from Debian's
 # packages when it can (root with apt-get), otherwise says how.
 #   deploy/prereqs.sh run    Java and Maven
-#   deploy/prereqs.sh test   Java, Maven and Chromium
+#   deploy/prereqs.sh test   Java, Maven, Chromium and Prometheus
 set -euo pipefail
 want=${1:-run}
 
