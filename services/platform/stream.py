@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import Message
+from faust.utils import json as faust_json
 from pydantic import BaseModel, Field
 
 from contracts.codec import decode, encode
@@ -59,6 +60,16 @@ class _IdempotentProducer(faust_aiokafka.Producer):
 faust_aiokafka.Transport.Producer = _IdempotentProducer
 
 
+STATE_MAX_BYTES = 950_000
+"""Largest state a table stores, as faust's JSON: its changelog record (key and record overhead
+added) must fit the producer's request limit (faust's ``producer_max_request_size``, 1,000,000
+bytes), or the producer fails and the whole worker stops, again at every restart."""
+
+
+class StateTooLarge(Exception):
+    """Storing this state would stop the worker: the input that led to it is dead-lettered."""
+
+
 class StateTable(Generic[S]):
     """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
 
@@ -75,11 +86,20 @@ class StateTable(Generic[S]):
         return None if value is None else self.model.model_validate(value)
 
     def put(self, key: str, state: S | None) -> None:
+        """Store ``state`` under ``key``; ``StateTooLarge`` (nothing stored) past the bound."""
         if state is None:
             if key in self.table:
                 del self.table[key]
             return
-        self.table[key] = state.model_dump(mode="json")
+        value = state.model_dump(mode="json")
+        size = len(faust_json.dumps(value))  # what the changelog record will carry (ASCII)
+        if size > STATE_MAX_BYTES:
+            raise StateTooLarge(
+                f"the {self.table.name} state of {key[:200]!r} would be {size:,} bytes of JSON; "
+                f"its changelog record must stay under {STATE_MAX_BYTES:,} bytes, so this input "
+                "was not applied"
+            )
+        self.table[key] = value
 
     def keys(self) -> Iterable[str]:
         """Keys held by this worker (its assigned partitions)."""
