@@ -171,3 +171,14 @@ def settled_alerts(
 
 def schedule_published(settings: ServiceSettings) -> bool:
     return bool(read_topic(settings, SCHEDULE_STATE))
+
+
+def lifecycle(alerts) -> dict[str, list[tuple[str, str]]]:
+    """Per alert, its transitions other than updates, in version order, with their status."""
+    latest: dict[tuple[str, int], object] = {(a.data.alert_id, a.data.version): a for a in alerts}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for (alert_id, _), a in sorted(latest.items()):
+        kind = a.type.split(".")[2]
+        if kind != "updated":
+            out.setdefault(alert_id, []).append((kind, a.data.status.value))
+    return out

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from e2e_harness import (
     Pipeline,
+    lifecycle,
     publish,
     schedule_published,
     settled_alerts,
@@ -35,17 +36,6 @@ PACE_S = 0.03
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _lifecycle(alerts) -> dict[str, list[tuple[str, str]]]:
-    """Per alert, its transitions other than updates, in version order, with their status."""
-    latest: dict[tuple[str, int], object] = {(a.data.alert_id, a.data.version): a for a in alerts}
-    out: dict[str, list[tuple[str, str]]] = {}
-    for (alert_id, _), a in sorted(latest.items()):
-        kind = a.type.split(".")[2]
-        if kind != "updated":
-            out.setdefault(alert_id, []).append((kind, a.data.status.value))
-    return out
-
-
 def _versions_are_contiguous(alerts) -> None:
     versions: dict[str, set[int]] = {}
     for a in alerts:
@@ -57,7 +47,7 @@ def _versions_are_contiguous(alerts) -> None:
 def _same_as_replay(alerts, events, pipeline: Pipeline, name: str) -> None:
     """Compare, keeping both sides in test-artifacts/ for a person to diff when they differ."""
     expected = [e.event for e in replay(events) if e.topic is ALERTS]
-    got, want = _lifecycle(alerts), _lifecycle(expected)
+    got, want = lifecycle(alerts), lifecycle(expected)
     ARTIFACTS.mkdir(exist_ok=True)
     for side, rows in (("services", alerts), ("replay", expected)):
         (ARTIFACTS / f"{name}.{side}.txt").write_text(
