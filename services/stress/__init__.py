@@ -1,0 +1,1 @@
+"""Load and abuse for the stress tests and benchmarks: deterministic corpora, no Kafka here."""
