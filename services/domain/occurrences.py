@@ -32,10 +32,12 @@ from pydantic import AwareDatetime
 from contracts.seizure import Channel
 from services.domain.state import StateModel, bounded_union
 
-MAX_OCCURRENCES = 2000
+MAX_OCCURRENCES = 500
 """Occurrences kept per substance and jurisdiction; past it the oldest are dropped, so counts
-above this saturate (an alert has long been raised and escalated by then)."""
-MAX_SAMPLES_PER_OCCURRENCE = 50
+above this saturate (an alert has long been raised and escalated by then). Bounded so that a
+substance's whole state stays well inside one changelog record (services.platform.stream
+STATE_MAX_BYTES): at 2,000, about 1,300 sightings under long ids already passed it."""
+MAX_SAMPLES_PER_OCCURRENCE = 20
 MAX_REGIONS = 100
 
 

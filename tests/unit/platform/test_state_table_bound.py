@@ -50,3 +50,37 @@ def test_a_state_past_the_bound_is_refused_and_not_stored() -> None:
 def test_the_bound_leaves_room_under_faust_s_producer_limit() -> None:
     app = faust.App("bound-test-2")
     assert app.conf.producer_max_request_size >= STATE_MAX_BYTES + 50_000
+
+
+def test_a_busy_substance_in_one_jurisdiction_fits_its_changelog_record() -> None:
+    """The monitor's bounds keep a substance seen past every limit in one jurisdiction (long ids,
+    many samples per seizure) inside a changelog record."""
+    from services.analogue_monitor.handlers import JurisdictionState, SubstanceState
+    from services.domain.occurrences import (
+        MAX_OCCURRENCES,
+        MAX_SAMPLES_PER_OCCURRENCE,
+        Sighting,
+        Sightings,
+    )
+
+    sightings = Sightings()
+    for i in range(MAX_OCCURRENCES + 10):
+        for s in range(MAX_SAMPLES_PER_OCCURRENCE + 2):
+            sightings = sightings.record(
+                Sighting(
+                    f"KZ-ALMATY-REGION-2025-{i:06d}",
+                    T + dt.timedelta(minutes=i),
+                    sample_id=f"KZ-ALMATY-CFE-SAMPLE-{i:06d}-{s:02d}",
+                    seizure_id=f"KZ-ALMATY-REGION-2025-{i:06d}",
+                    region="East Kazakhstan",
+                    channel="dead_drop",
+                )
+            )
+    state = SubstanceState(
+        match_key="KYIJLDDXQWBNGX-UHFFFAOYSA-N",
+        jurisdictions={"KZ": JurisdictionState(sightings=sightings)},
+    )
+
+    size = len(faust_json.dumps(state.model_dump(mode="json")))
+    assert len(sightings.occurrences) == MAX_OCCURRENCES
+    assert size < STATE_MAX_BYTES, size
