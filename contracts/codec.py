@@ -133,7 +133,7 @@ def _utf8(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ContractError(
             ErrorClass.MALFORMED_JSON,
-            f"message is not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
+            f"message is not valid UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r}); "
             "encode the JSON as UTF-8",
         ) from None
 
@@ -272,7 +272,7 @@ def _json_kind(value: Any) -> str:
 
 
 def _allowed(expected: str) -> str:
-    """"'a', 'b' or 'c'" (pydantic's wording) as "a, b, c"."""
+    """ "'a', 'b' or 'c'" (pydantic's wording) as "a, b, c"."""
     return ", ".join(v.strip().strip("'") for v in expected.replace(" or ", ", ").split(", "))
 
 
@@ -311,8 +311,12 @@ def _rule(error: Any) -> str:
     if kind == "too_long":
         return f"must have at most {ctx['max_length']} items (got {ctx['actual_length']})"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-              "less_than": "<"}[kind]
+        op = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
         bound = next(iter(ctx.values()))
         bound = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
         return f"must be {op} {bound} (got {_show(value)})"

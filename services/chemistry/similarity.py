@@ -107,7 +107,7 @@ class SharedCore:
 
 def _ring_aware(mol: Chem.Mol) -> Chem.Mol:
     params = Chem.AdjustQueryParameters.NoAdjustments()
-    params.adjustRingChain = True  # ring atoms match ring atoms only, chain atoms chain atoms
+    params.adjustRingChain = True  # type: ignore[assignment]  # RDKit stubs type it wrongly; ring atoms match ring atoms only, chain atoms chain atoms
     return Chem.AdjustQueryProperties(mol, params)
 
 

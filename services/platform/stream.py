@@ -158,7 +158,7 @@ class StreamService:
 
     def state_table(self, name: str, model: type[S], partitions: int) -> StateTable[S]:
         table = StateTable(self.app, name, model, partitions)
-        self._changelogs[table.table.changelog_topic_name] = partitions
+        self._changelogs[table.table.changelog_topic.get_topic_name()] = partitions
         return table
 
     # -- consuming -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from faust.types import Message
 
 from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
+from contracts.seizure import SeizureReported
 from contracts.topics import LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
 from services.chemistry import standardise
 from services.platform.stream import StreamService
@@ -29,6 +30,7 @@ def build(settings: ResolverSettings) -> StreamService:
     deps = handlers.ResolverDeps(standardise=standardise, service=NAME)
 
     async def on_seizure(event: Envelope, message: Message) -> None:
+        assert isinstance(event, SeizureReported)  # the only type aw.seizures accepts
         await service.send_all(handlers.seizure_items(event))
 
     async def on_sample_event(event: Envelope, message: Message) -> None:

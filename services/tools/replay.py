@@ -17,11 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import IO
+from collections.abc import Sequence
+from typing import IO, cast
 
 from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS
+from services.alert_board.view import AlertEvent
 from services.domain.replay import Replay, ReplayDeps
 from services.tools.alerts import format_alert
 from services.tools.publish import EXIT_REJECTED, EXIT_USAGE, Progress, _read_lines, plan
@@ -73,7 +75,7 @@ def replay_file(args: argparse.Namespace) -> int:
 
 
 def run_file(
-    events: list[Envelope],
+    events: Sequence[Envelope],
     out: IO[str],
     *,
     as_json: bool,
@@ -89,7 +91,8 @@ def run_file(
         nonlocal printed
         for emitted in run.emitted[printed:]:
             if emitted.topic is ALERTS:
-                text = encode(emitted.event).decode() if as_json else format_alert(emitted.event)
+                alert = cast(AlertEvent, emitted.event)
+                text = encode(alert).decode() if as_json else format_alert(alert)
                 out.write(text + "\n")
         printed = len(run.emitted)
 

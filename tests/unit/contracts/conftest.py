@@ -105,8 +105,9 @@ def _seizure() -> SeizureReported:
             seized_at=SEIZED,
             channel="dead_drop",
             items=[
-                SeizedItem(sample_id="S-4410", form="crystals", mass_g=4.85,
-                           presumptive_name="alpha-PVP"),
+                SeizedItem(
+                    sample_id="S-4410", form="crystals", mass_g=4.85, presumptive_name="alpha-PVP"
+                ),
                 SeizedItem(sample_id="S-4411", form="herbal", mass_g=0),
             ],
         ),
@@ -122,8 +123,9 @@ def _lab_result() -> LabResultReported:
             analysed_at=ANALYSED,
             method="LC-HRMS",
             substances=[
-                IdentifiedSubstance(structure=ALPHA_PIHP, reported_name="alpha-PiHP",
-                                    confidence=0.97)
+                IdentifiedSubstance(
+                    structure=ALPHA_PIHP, reported_name="alpha-PiHP", confidence=0.97
+                )
             ],
         ),
     )
@@ -154,7 +156,8 @@ def _legislation() -> list[Envelope]:
         AmendmentStageChanged(
             **_envelope("ev-leg-2", at=at),
             data=AmendmentStageChangedData(
-                amendment_id="KZ-AMD-2026-014", stage="mazhilis_first_reading",
+                amendment_id="KZ-AMD-2026-014",
+                stage="mazhilis_first_reading",
                 previous_stage="drafted",
             ),
         ),
@@ -183,19 +186,33 @@ def _internal() -> list[Envelope]:
         SeizureItemLinked(
             **_envelope("ev-item-1", at=SEIZED),
             data=SeizureItemLinkedData(
-                seizure_id="KZ-ALM-2026-000317", case_id="ALM-CASE-1187", region="Almaty",
-                channel="dead_drop", seized_at=SEIZED, sample_id="S-4410", form="crystals",
-                mass_g=4.85, presumptive_name="alpha-PVP", jurisdiction="KZ",
+                seizure_id="KZ-ALM-2026-000317",
+                case_id="ALM-CASE-1187",
+                region="Almaty",
+                channel="dead_drop",
+                seized_at=SEIZED,
+                sample_id="S-4410",
+                form="crystals",
+                mass_g=4.85,
+                presumptive_name="alpha-PVP",
+                jurisdiction="KZ",
             ),
         ),
         SubstanceDetected(
             **_envelope("ev-det-1", at=at),
             data=SubstanceDetectedData(
-                match_key="UOZWZANRCOALQL", substance_key=PIHP_KEY,
-                canonical_smiles="CC(C)CC(C(=O)c1ccccc1)N1CCCC1", reported_name="alpha-PiHP",
-                occurrence_id="KZ-ALM-2026-000317", seizure_id="KZ-ALM-2026-000317",
-                sample_id="S-4410", lab_id="KZ-CFE-ALM", region="Almaty", channel="dead_drop",
-                seen_at=SEIZED, lab_event_id="ev-lab-1",
+                match_key="UOZWZANRCOALQL",
+                substance_key=PIHP_KEY,
+                canonical_smiles="CC(C)CC(C(=O)c1ccccc1)N1CCCC1",
+                reported_name="alpha-PiHP",
+                occurrence_id="KZ-ALM-2026-000317",
+                seizure_id="KZ-ALM-2026-000317",
+                sample_id="S-4410",
+                lab_id="KZ-CFE-ALM",
+                region="Almaty",
+                channel="dead_drop",
+                seen_at=SEIZED,
+                lab_event_id="ev-lab-1",
             ),
         ),
         ScheduleChanged(
@@ -212,19 +229,31 @@ def _internal() -> list[Envelope]:
             **_envelope("ev-snap-1", at=at),
             data=ScheduleState(
                 listings=[
-                    Listing(name="alpha-PVP", structure=ALPHA_PVP, schedule="I",
-                            source="baseline:KZ lists I-IV", effective_from=dt.date(2026, 1, 1))
+                    Listing(
+                        name="alpha-PVP",
+                        structure=ALPHA_PVP,
+                        schedule="I",
+                        source="baseline:KZ lists I-IV",
+                        effective_from=dt.date(2026, 1, 1),
+                    )
                 ],
                 groups=[
-                    GroupListing(definition=CATHINONES, source="baseline:KZ lists I-IV",
-                                 effective_from=dt.date(2026, 1, 1))
+                    GroupListing(
+                        definition=CATHINONES,
+                        source="baseline:KZ lists I-IV",
+                        effective_from=dt.date(2026, 1, 1),
+                    )
                 ],
                 amendments=[
                     Amendment(
-                        amendment_id="KZ-AMD-2026-014", instrument="government_decree",
-                        title="On amendments", stage="government", status="pending",
+                        amendment_id="KZ-AMD-2026-014",
+                        instrument="government_decree",
+                        title="On amendments",
+                        stage="government",
+                        status="pending",
                         substances=[ListedSubstance(name="alpha-PiHP", structure=ALPHA_PIHP)],
-                        proposed_at=at, stage_changed_at=at,
+                        proposed_at=at,
+                        stage_changed_at=at,
                         expected_effective=dt.date(2026, 7, 1),
                     )
                 ],
@@ -245,12 +274,20 @@ def alert_body(status: str = "open", version: int = 1) -> AlertBody:
         status=status,
         reason="alpha-PiHP is not listed in KZ but shares the cathinone core with alpha-PVP",
         rules_fired=[
-            RuleFired(rule="shared-core-with-listed", explanation="Shares the core of alpha-PVP",
-                      evidence={"listed": "alpha-PVP", "similarity": 0.82, "atoms": 14})
+            RuleFired(
+                rule="shared-core-with-listed",
+                explanation="Shares the core of alpha-PVP",
+                evidence={"listed": "alpha-PVP", "similarity": 0.82, "atoms": 14},
+            )
         ],
         nearest_listed=[
-            NearestListed(name="alpha-PVP", similarity=0.82, shared_core_smarts="O=C(c1ccccc1)C",
-                          core_coverage=0.9, source="baseline:KZ lists I-IV")
+            NearestListed(
+                name="alpha-PVP",
+                similarity=0.82,
+                shared_core_smarts="O=C(c1ccccc1)C",
+                core_coverage=0.9,
+                source="baseline:KZ lists I-IV",
+            )
         ],
         occurrence_count=3,
         window_days=90,
@@ -261,8 +298,9 @@ def alert_body(status: str = "open", version: int = 1) -> AlertBody:
         seizure_ids=["KZ-ALM-2026-000317"],
         sample_ids=["S-4410"],
         pending_amendments=[
-            PendingAmendmentRef(amendment_id="KZ-AMD-2026-014", stage="government", since=SEIZED,
-                                covers_by="name")
+            PendingAmendmentRef(
+                amendment_id="KZ-AMD-2026-014", stage="government", since=SEIZED, covers_by="name"
+            )
         ],
         foreign_sightings=[
             ForeignSighting(jurisdiction="RU", count=5, first_seen=SEIZED, last_seen=ANALYSED)

@@ -81,7 +81,7 @@ def test_an_oversized_message_keeps_a_bounded_excerpt_and_the_hash_of_the_whole(
 
 
 def test_a_message_that_is_not_utf8_is_kept_as_base64(now):
-    raw = "{\"region\": \"Алматы\"}".encode("cp1251")
+    raw = '{"region": "Алматы"}'.encode("cp1251")
 
     dl = dead_letter(raw, rejection(raw, now), now)
 

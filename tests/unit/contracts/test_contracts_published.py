@@ -129,8 +129,24 @@ def test_asyncapi_operations_cover_every_producer_and_consumer_with_valid_refs()
 
 @pytest.mark.parametrize(
     "value",
-    ["plain", "yes", "3.0.0", "#/ref", "a: b", "", " lead", "trail ", "x # y", "multi\nline",
-     "Алматы", "-1", "null", "{x}", "'q'", '"dq"'],
+    [
+        "plain",
+        "yes",
+        "3.0.0",
+        "#/ref",
+        "a: b",
+        "",
+        " lead",
+        "trail ",
+        "x # y",
+        "multi\nline",
+        "Алматы",
+        "-1",
+        "null",
+        "{x}",
+        "'q'",
+        '"dq"',
+    ],
 )
 def test_yaml_emitter_round_trips_awkward_strings(value):
     doc = {"k": value, "list": [value, {"n": value}], value or "empty": 1}

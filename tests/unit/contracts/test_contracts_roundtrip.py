@@ -71,9 +71,9 @@ def test_a_detection_and_a_schedule_change_of_one_substance_share_a_key(examples
     detected = examples["aw.substance.detected.v1"]
     changed = examples["aw.schedule.changed.v1"]
 
-    assert topic_for_type(detected.type).key_of(detected) == topic_for_type(
-        changed.type
-    ).key_of(changed)
+    assert topic_for_type(detected.type).key_of(detected) == topic_for_type(changed.type).key_of(
+        changed
+    )
 
 
 def test_events_are_frozen(examples):

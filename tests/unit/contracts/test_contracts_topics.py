@@ -35,8 +35,12 @@ ARCHITECTURE = [
 
 def test_the_table_is_the_architecture_table():
     declared = [
-        (t.name, t.partitions, t.cleanup_policy,
-         None if t.retention_ms == -1 else t.retention_ms / DAY_MS)
+        (
+            t.name,
+            t.partitions,
+            t.cleanup_policy,
+            None if t.retention_ms == -1 else t.retention_ms / DAY_MS,
+        )
         for t in TOPICS
     ]
 
