@@ -8,8 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KAFKA := deploy/kafka/kafka.sh
 RUN_DIR := .run
-export KAFKA_PORT ?= 9092
-export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
+# The local runner (deploy/local.sh) defaults the broker to 127.0.0.1:9092 (KAFKA_PORT); the
+# test suite starts its own on free ports unless KAFKA_BOOTSTRAP_SERVERS is set by the caller.
 
 .PHONY: help setup prereqs run up down status test test-unit lint bench clean
 
