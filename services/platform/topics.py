@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -94,12 +95,21 @@ def ensure_topics(
     return reports
 
 
-def _partition_counts(admin: KafkaAdminClient, names: list[str]) -> dict[str, int]:
-    return {
-        description["name"]: len(description["partitions"])
-        for description in admin.describe_topics(names)
-        if not description.get("error_code")
-    }
+def _partition_counts(
+    admin: KafkaAdminClient, names: list[str], wait_s: float = 15
+) -> dict[str, int]:
+    """Partitions per topic, as the broker's metadata shows them. A topic created a moment ago
+    may not show its partitions yet: ask again, briefly, rather than report a false drift."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        counts = {
+            description["name"]: len(description["partitions"])
+            for description in admin.describe_topics(names)
+            if not description.get("error_code")
+        }
+        if all(counts.get(name) for name in names) or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.5)
 
 
 def ensure_changelogs(settings: ServiceSettings, partitions_by_name: dict[str, int]) -> None:
