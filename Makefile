@@ -31,7 +31,7 @@ prereqs:
 	@deploy/prereqs.sh run
 	@$(KAFKA) resolve
 
-setup: $(STAMP) prereqs
+setup: prereqs $(STAMP)
 
 test: setup
 	@deploy/prereqs.sh test

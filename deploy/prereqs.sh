@@ -14,6 +14,7 @@ if [ -z "$java_major" ] || [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
   missing+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null || missing+=(maven)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)  # Debian's python3
 if [ "$want" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)     # the alert board's browser test
   command -v promtool >/dev/null || missing+=(prometheus)   # rule tests, dashboards e2e test
