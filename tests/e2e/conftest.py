@@ -6,20 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import PIPELINE, Pipeline
+from e2e_harness import Pipeline
 
 from services.platform.settings import ServiceSettings
-from services.platform.topics import ensure_topics
 
 
 @pytest.fixture
 def pipeline(kafka_settings: ServiceSettings, tmp_path: Path) -> Iterator[Pipeline]:
-    ensure_topics(kafka_settings)
-    running = Pipeline(kafka_settings, tmp_path)
-    for name in PIPELINE:
-        running.start(name)
-    try:
+    with Pipeline.running(kafka_settings, tmp_path) as running:
         yield running
-    finally:
-        for name in list(running.procs):
-            running.stop(name)

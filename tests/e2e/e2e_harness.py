@@ -7,7 +7,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from contracts.envelope import Envelope
 from contracts.topics import ALERTS, SCHEDULE_STATE, Topic, topic_for_type
 from services.catalog import SERVICES
 from services.platform.settings import ServiceSettings
-from services.platform.topics import topic_name
+from services.platform.topics import ensure_topics, topic_name
 
 PIPELINE = [e.name for e in SERVICES if e.stream]
 
@@ -63,6 +64,20 @@ class Pipeline:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+    @classmethod
+    @contextmanager
+    def running(cls, settings: ServiceSettings, workdir: Path) -> Iterator[Pipeline]:
+        """The stream services started on the table's topics, stopped even when a test fails."""
+        ensure_topics(settings)
+        pipeline = cls(settings, workdir)
+        for name in PIPELINE:
+            pipeline.start(name)
+        try:
+            yield pipeline
+        finally:
+            for name in list(pipeline.procs):
+                pipeline.stop(name)
 
     def alive(self) -> dict[str, bool]:
         return {name: proc.poll() is None for name, proc in self.procs.items()}
