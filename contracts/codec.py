@@ -48,6 +48,10 @@ MAX_MESSAGE_BYTES = 1024 * 1024
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """How far in the future a time may be before it is rejected."""
 
+EARLIEST_TIME = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+"""Times before this are rejected: no seizure, analysis or law of interest is older, and a
+year-1 date (a zeroed field) would overflow the window arithmetic of the services."""
+
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[str, Upcaster] = {}
 """Old type string to the function lifting a document of that type one version up."""
@@ -105,7 +109,8 @@ def decode(
 ) -> Event:
     """The event in ``raw``, or ``ContractError`` saying which field breaks which rule.
 
-    ``now`` (default: the current time) is the reference for the clock-skew check. ``accept``
+    ``now`` (default: the current time) is the reference for the clock-skew check (times must
+    also be after 1900). ``accept``
     restricts the types, e.g. ``accept=SEIZURES.types`` on a consumer of ``aw.seizures``.
     """
     if len(raw) > max_bytes:
@@ -123,7 +128,7 @@ def decode(
     if type_ != original_type:
         text = json.dumps(doc, ensure_ascii=False)
     event = _validate(text, type_)
-    _check_not_future(event, now or dt.datetime.now(dt.UTC))
+    _check_time_range(event, now or dt.datetime.now(dt.UTC))
     return event
 
 
@@ -226,11 +231,18 @@ def _validate(text: str, type_: str) -> Event:
         raise ContractError(ErrorClass.SCHEMA_VIOLATION, reason, field=field) from None
 
 
-def _check_not_future(event: Envelope, now: dt.datetime) -> None:
+def _check_time_range(event: Envelope, now: dt.datetime) -> None:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     latest = now + CLOCK_SKEW
     for field, value in _times(event):
+        if value < EARLIEST_TIME:
+            raise ContractError(
+                ErrorClass.SCHEMA_VIOLATION,
+                f"{field}: {value.isoformat()} is before {EARLIEST_TIME.year}; an unset date "
+                "field (year 1 or the epoch of another system) is the usual cause",
+                field=field,
+            )
         if value > latest:
             raise ContractError(
                 ErrorClass.SCHEMA_VIOLATION,

@@ -445,6 +445,30 @@ def test_future_is_judged_by_the_instant_not_the_wall_clock(doc_of, now):
     decode(json.dumps(doc).encode(), now=now)
 
 
+@pytest.mark.parametrize("where", ["time", "published", "data.seized_at"])
+def test_a_time_before_1900_is_rejected_with_the_field_named(doc_of, now, where):
+    # A zeroed date (year 1) used to pass intake and overflow the monitor's window arithmetic.
+    doc = doc_of(SEIZURE)
+    if where.startswith("data."):
+        doc["data"][where.removeprefix("data.")] = "0001-01-01T00:00:00+00:00"
+    else:
+        doc[where] = "0001-01-01T00:00:00+00:00"
+
+    with pytest.raises(ContractError) as caught:
+        decode(json.dumps(doc).encode(), now=now)
+
+    assert caught.value.error_class is ErrorClass.SCHEMA_VIOLATION
+    assert caught.value.field == where
+    assert "before 1900" in caught.value.reason
+
+
+def test_the_first_instant_of_1900_is_accepted(doc_of, now):
+    doc = doc_of(SEIZURE)
+    doc["time"] = "1900-01-01T00:00:00+00:00"
+
+    assert decode(json.dumps(doc).encode(), now=now).time.year == 1900
+
+
 def test_now_must_be_timezone_aware(doc_of):
     with pytest.raises(ValueError, match="timezone-aware"):
         decode(json.dumps(doc_of(SEIZURE)).encode(), now=dt.datetime(2026, 6, 1))
