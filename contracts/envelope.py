@@ -105,10 +105,14 @@ class Envelope(BaseModel):
     source: Id = Field(description="The publishing agency or system, e.g. kz.mvd.almaty")
     jurisdiction: Jurisdiction = Field(description="ISO 3166-1 alpha-2 code of the jurisdiction")
     time: AwareDatetime = Field(
-        description="When it happened, with a timezone offset; from 1900 to 5 minutes in the future"
+        description=(
+            "When it happened, with a timezone offset; from 1900 to 5 minutes in the future"
+        )
     )
     published: AwareDatetime = Field(
-        description="When it was published, with a timezone offset; from 1900 to 5 minutes in the future"
+        description=(
+            "When it was published, with a timezone offset; from 1900 to 5 minutes in the future"
+        )
     )
     correlation_id: Id | None = Field(
         default=None, description="Optional case or correlation id linking related events"
