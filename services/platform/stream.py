@@ -47,6 +47,10 @@ class StreamSettings(ServiceSettings):
 
     data_dir: str = Field(".run/state", alias="AW_DATA_DIR")
     metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
+    # How long the group waits for a silent worker before moving its partitions to the others
+    # (or to its own restart). Long by default: a slow structure must not cause a rebalance.
+    # Tests that kill workers lower it so a restarted worker gets its partitions back quickly.
+    broker_session_timeout_s: float = Field(60.0, alias="AW_BROKER_SESSION_TIMEOUT_S", ge=6)
 
 
 class _IdempotentProducer(faust_aiokafka.Producer):
@@ -126,8 +130,8 @@ class StreamService:
             consumer_auto_offset_reset="earliest",
             # Handlers run in a worker thread (RDKit is CPU-bound): keep the loop free for
             # heartbeats, and allow a slow structure its bounded time without a rebalance.
-            broker_session_timeout=60.0,
-            broker_heartbeat_interval=3.0,
+            broker_session_timeout=settings.broker_session_timeout_s,
+            broker_heartbeat_interval=min(3.0, settings.broker_session_timeout_s / 3),
             logging_config=logging_config(settings.log_level),
         )
         self._topics: dict[str, faust.TopicT] = {}
