@@ -153,12 +153,15 @@ def dead_letter_for(
     error: BaseException,
     service: str,
     now: dt.datetime,
+    part: int = 0,
 ) -> DeadLettered:
     """Build the dead letter for ``raw``, which ``service`` read at topic/partition/offset.
 
     A :class:`ContractError` keeps its error class, reason and field; any other exception is an
     ``internal_error``. The event id is derived from service, topic, partition and offset, so
     dead-lettering the same message twice (after a crash and replay) yields the same id.
+    ``part`` numbers the rejections of one message (a lab result with two bad structures gives
+    two dead letters): each gets its own id, the same again on replay.
 
     >>> from datetime import datetime, timezone
     >>> dl = dead_letter_for(b"\\xff\\xfe", source_topic="aw.lab-results", partition=0, offset=7,
@@ -171,7 +174,7 @@ def dead_letter_for(
     peeked = _peek(raw)
     error_class, reason, field = _describe(error, service)
     jurisdiction = peeked.get("jurisdiction")
-    origin = f"{service}|{source_topic}|{partition}|{offset}"
+    origin = f"{service}|{source_topic}|{partition}|{offset}" + (f"|{part}" if part else "")
     return DeadLettered(
         id="dl-" + hashlib.sha256(origin.encode()).hexdigest()[:40],
         source=service,

@@ -222,15 +222,16 @@ class StreamService:
         """Store the handler's new state, send its events, dead-letter its rejections."""
         table.put(key, outcome.state)
         await self.send_all(outcome.emits)
-        for rejection in outcome.rejections:
-            await self.dead_letter(message, ContractError(rejection.error_class, rejection.reason))
+        for part, rejection in enumerate(outcome.rejections):
+            error = ContractError(rejection.error_class, rejection.reason)
+            await self.dead_letter(message, error, part=part)
 
     async def send_all(self, emits: Iterable[Any]) -> None:
         for emit in emits:
             await self.topic(emit.topic).send(key=emit.key.encode(), value=encode(emit.event))
             self.metrics.emitted.labels(emit.event.type).inc()
 
-    async def dead_letter(self, message: Message, error: BaseException) -> None:
+    async def dead_letter(self, message: Message, error: BaseException, part: int = 0) -> None:
         letter = dead_letter_for(
             message.value or b"",
             source_topic=message.topic,
@@ -240,6 +241,7 @@ class StreamService:
             error=error,
             service=self.name,
             now=datetime.now(UTC),
+            part=part,
         )
         self.metrics.rejected.labels(letter.data.error_class.value).inc()
         log.warning(

@@ -109,6 +109,16 @@ def test_the_same_failure_replayed_gets_the_same_id_and_another_offset_does_not(
     assert first.id == again.id != other.id
 
 
+def test_each_rejection_of_one_message_gets_its_own_stable_id(now):
+    # A lab result with two bad structures: two dead letters a consumer deduplicating by id keeps.
+    parts = [dead_letter(b"x", ValueError("x"), now, part=p).id for p in (0, 1, 2)]
+    again = [dead_letter(b"x", ValueError("x"), now, part=p).id for p in (0, 1, 2)]
+
+    assert len(set(parts)) == 3
+    assert parts == again
+    assert parts[0] == dead_letter(b"x", ValueError("x"), now).id  # part 0: the id as before
+
+
 def test_a_dead_letter_is_a_valid_event_keyed_by_its_source_topic(now):
     dl = dead_letter(b"\x00" * 10, ValueError("x"), now, source_topic="aw.lab-results", key=None)
 
