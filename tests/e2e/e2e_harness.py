@@ -67,10 +67,15 @@ class Pipeline:
 
     @classmethod
     @contextmanager
-    def running(cls, settings: ServiceSettings, workdir: Path) -> Iterator[Pipeline]:
+    def running(
+        cls,
+        settings: ServiceSettings,
+        workdir: Path,
+        service_env: dict[str, dict[str, str]] | None = None,
+    ) -> Iterator[Pipeline]:
         """The stream services started on the table's topics, stopped even when a test fails."""
         ensure_topics(settings)
-        pipeline = cls(settings, workdir)
+        pipeline = cls(settings, workdir, service_env=dict(service_env or {}))
         for name in PIPELINE:
             pipeline.start(name)
         try:
