@@ -39,6 +39,7 @@ from services.alert_board.metrics import BoardMetrics
 from services.alert_board.pages import Assets, render_alert, render_list, render_row
 from services.alert_board.view import AlertBoardView, AlertEvent
 from services.platform.logs import configure_logging
+from services.platform.security import aiokafka_args
 from services.platform.topics import topic_name
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Board:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             metadata_max_age_ms=METADATA_MAX_AGE_MS,
+            **aiokafka_args(self.settings),
         )
         await consumer.start()
         try:

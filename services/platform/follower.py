@@ -15,6 +15,7 @@ from collections.abc import Callable
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts.topics import Topic
+from services.platform.security import aiokafka_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
@@ -40,6 +41,7 @@ class CompactedFollower:
             group_id=None,
             enable_auto_commit=False,
             client_id=f"follower-{self.name}",
+            **aiokafka_args(self.settings),
         )
         await consumer.start()
         try:

@@ -33,8 +33,9 @@ from contracts.errors import ContractError
 from contracts.topics import DEAD_LETTERS, Topic, topic_named
 from services.platform.logs import configure_logging, logging_config
 from services.platform.metrics import ServiceMetrics
+from services.platform.security import faust_credentials
 from services.platform.settings import ServiceSettings
-from services.platform.topics import ensure_changelogs, topic_name
+from services.platform.topics import ensure_changelogs, group_id, topic_name
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,9 @@ class StreamService:
         self.settings = settings
         self.metrics = metrics
         self.app = faust.App(
-            f"{settings.topic_namespace}analogue-watch.{name}",
+            group_id(name, settings.topic_namespace),
             broker=[f"kafka://{server}" for server in settings.kafka_bootstrap_servers.split(",")],
+            broker_credentials=faust_credentials(settings),
             store="rocksdb://",  # faust's rocksdb store runs on rocksdict
             datadir=settings.data_dir,
             web_enabled=False,

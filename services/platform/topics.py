@@ -17,6 +17,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from contracts.topics import TOPICS, Topic
+from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 def topic_name(topic: Topic, namespace: str = "") -> str:
     """The broker-side name of ``topic``: the table's name behind the settings' namespace."""
     return f"{namespace}{topic.name}"
+
+
+def group_id(service: str, namespace: str = "") -> str:
+    """A stream service's consumer group, which is also its faust app id (the prefix of its
+    table changelog topics)."""
+    return f"{namespace}analogue-watch.{service}"
 
 
 def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
@@ -57,6 +64,7 @@ def ensure_topics(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         client_id="analogue-watch-topics",
         request_timeout_ms=int(timeout_s * 1000),
+        **kafka_python_args(settings),
     )
     try:
         wanted = {topic_name(t, settings.topic_namespace): t for t in topics}
@@ -119,7 +127,9 @@ def ensure_changelogs(settings: ServiceSettings, partitions_by_name: dict[str, i
     then meet a changelog the consumer has no metadata for, and faust refuses to write the table.
     """
     admin = KafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap_servers, client_id="analogue-watch-changelogs"
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id="analogue-watch-changelogs",
+        **kafka_python_args(settings),
     )
     try:
         existing = set(admin.list_topics())

@@ -22,6 +22,7 @@ from contracts.codec import decode
 from contracts.envelope import Envelope
 from contracts.errors import ContractError
 from contracts.topics import ALERTS
+from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 from services.tools.publish import open_producer, send_all
@@ -77,6 +78,7 @@ class AlertWatcher:
             client_id="analogue-watch-demo",
             group_id=None,
             enable_auto_commit=False,
+            **kafka_python_args(settings),
         )
         partitions = self._partitions(expected=ALERTS.partitions)
         assigned = [TopicPartition(self.name, p) for p in sorted(partitions)]

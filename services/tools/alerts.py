@@ -29,6 +29,7 @@ from contracts.errors import ContractError
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent, board_order, latest_versions
 from services.platform.logs import configure_logging
+from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
@@ -186,6 +187,7 @@ def _open(settings: ServiceSettings) -> tuple[KafkaConsumer, list[TopicPartition
         client_id="analogue-watch-alerts",
         group_id=None,
         enable_auto_commit=False,
+        **kafka_python_args(settings),
     )
     partitions = consumer.partitions_for_topic(name)
     if not partitions:

@@ -37,6 +37,7 @@ from contracts.envelope import Envelope
 from contracts.errors import ContractError, ErrorClass
 from contracts.events import EVENT_MODELS, Event
 from contracts.topics import LAB_RESULTS, LEGISLATION, SEIZURES, topic_for_type
+from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
@@ -118,6 +119,7 @@ def open_producer(
         enable_idempotence=True,
         acks="all",
         max_block_ms=15_000,  # a broker that cannot be reached fails the run, not hangs it
+        **kafka_python_args(settings),
     )
 
 

@@ -18,6 +18,7 @@ from contracts.codec import decode, encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS, SCHEDULE_STATE, Topic, topic_for_type
 from services.catalog import SERVICES
+from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 
@@ -39,6 +40,7 @@ class Pipeline:
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
             "AW_TOPIC_NAMESPACE": self.settings.topic_namespace,
+            **client_env(self.settings),  # a secured broker: each service's own in service_env
             "AW_DATA_DIR": str(self.workdir / "state" / name),
             "AW_METRICS_PORT": "0",
             "AW_SWEEP_INTERVAL_S": "1",
@@ -96,7 +98,10 @@ class Pipeline:
 
 def publish(settings: ServiceSettings, events: Iterable[Envelope], pace_s: float = 0) -> int:
     producer = KafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, acks="all"
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        **kafka_python_args(settings),
     )
     sent = 0
     try:
@@ -120,7 +125,9 @@ def publish(settings: ServiceSettings, events: Iterable[Envelope], pace_s: float
 def read_topic(settings: ServiceSettings, topic: Topic) -> list[Envelope]:
     """Everything on ``topic`` now, from the beginning."""
     consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_auto_commit=False,
+        **kafka_python_args(settings),
     )
     name = topic_name(topic, settings.topic_namespace)
     try:
@@ -151,8 +158,12 @@ def wait_for(predicate, timeout_s: float, what: str, pipeline: Pipeline | None =
 
 def drained(settings: ServiceSettings) -> bool:
     """Every consumer group of the pipeline has committed up to the end of what it reads."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
+    )
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
+    )
     try:
         groups = [
             g["group_id"]
