@@ -24,6 +24,7 @@ order the sightings came in.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -151,6 +152,15 @@ class Sightings(StateModel):
     def in_window(self, at: dt.datetime, window: dt.timedelta) -> tuple[Occurrence, ...]:
         """The occurrences seen in ``[at - window, at]``, oldest first."""
         return tuple(o for o in self.occurrences if at - window <= o.seen_at <= at)
+
+    def count(self, at: dt.datetime, window: dt.timedelta) -> int:
+        """How many occurrences were seen in ``[at - window, at]`` (``len(in_window(...))``)."""
+        first = bisect.bisect_left(self.occurrences, at - window, key=_seen_at)
+        return bisect.bisect_right(self.occurrences, at, key=_seen_at) - first
+
+
+def _seen_at(occurrence: Occurrence) -> dt.datetime:
+    return occurrence.seen_at
 
 
 def _earliest(a: dt.datetime | None, b: dt.datetime) -> dt.datetime:

@@ -67,6 +67,13 @@ def test_the_window_counts_occurrences_in_the_last_window_days_inclusive():
     assert [o.occurrence_id for o in s.in_window(day(91), WINDOW)] == ["Z-2", "Z-3"]
 
 
+def test_the_count_is_the_number_in_the_window_at_every_edge():
+    s = record_all(*(seized(f"Z-{n}", f"S-{n}", n * 7 % 120) for n in range(40)))
+    for at in range(-5, 230):
+        assert s.count(day(at), WINDOW) == len(s.in_window(day(at), WINDOW)), at
+        assert s.count(day(at + 0.5), WINDOW) == len(s.in_window(day(at + 0.5), WINDOW)), at
+
+
 def test_pruning_drops_old_occurrences_but_keeps_first_seen_and_total():
     s = record_all(seized("Z-1", "S-1", 0), seized("Z-2", "S-2", 100)).pruned(day(10))
     assert [o.occurrence_id for o in s.occurrences] == ["Z-2"]
