@@ -7,12 +7,17 @@ whole of ``aw.schedule.state`` (a compacted topic) to classify against any juris
 
 A timer sends one sweep request to each partition this worker owns whenever event time or a
 schedule has moved; the sweep runs in that partition's stream, where its state may be written.
+It judges as of the latest event time seen on any input, but forgets a substance only by the
+latest sighting read on that partition (the detection path's own clock, kept in memory: after a
+restart nothing is forgotten until sightings have been read again), so a legislation path
+running ahead of a lagging resolver cannot make the monitor drop occurrences still to be counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from aiokafka.partitioner import DefaultPartitioner
 from faust.types import Message
@@ -84,6 +89,7 @@ def build(settings: MonitorSettings) -> StreamService:
     partitioner = DefaultPartitioner()
     partitions = list(range(DETECTIONS.partitions))
     swept_at: dict[int, tuple[dt.datetime | None, int]] = {}
+    sighted: dict[int, dt.datetime] = {}  # partition -> latest seen_at read there
 
     async def apply(outcome, key: str, message: Message) -> None:
         if outcome.duplicate:
@@ -103,6 +109,9 @@ def build(settings: MonitorSettings) -> StreamService:
         if isinstance(event, SweepRequested):
             await sweep_partition(event, message)
             return
+        if isinstance(event, SubstanceDetected):
+            seen_at = event.data.seen_at
+            sighted[message.partition] = max(sighted.get(message.partition, seen_at), seen_at)
         schedules.observe(
             event.data.seen_at if isinstance(event, SubstanceDetected) else event.time
         )
@@ -118,13 +127,14 @@ def build(settings: MonitorSettings) -> StreamService:
     async def sweep_partition(request: SweepRequested, message: Message) -> None:
         partition = request.data.partition
         tally = SweepTally()
+        sweep = partial(handlers.sweep, sightings_through=sighted.get(partition))
         for key in sorted(substances.keys()):
             if partitioner(key.encode(), partitions, partitions) != partition:
                 continue
             state = substances.get(key)
             if state is None:
                 continue
-            outcome = await service.run(handlers.sweep, state, deps, request.data.as_of)
+            outcome = await service.run(sweep, state, deps, request.data.as_of)
             await apply(outcome, key, message)
             if outcome.state is not None:
                 _tally(tally, outcome.state, request.data.as_of)

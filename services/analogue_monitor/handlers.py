@@ -10,17 +10,31 @@ jurisdiction, which makes "also seen in" a local read. Three entry points, all p
   ``as_of`` (stall deadlines, effective and expiry dates, group rules) and release deferred
   changes.
 
-**Time.** Everything is event time. A jurisdiction is judged at the latest event time the
-substance has seen there (a sighting's ``seen_at``, a change's ``time``), never earlier than
-it was last judged; between two judgements the schedule's own moments are judged in order, each
-at its own time (``services.domain.timeline``). An alert's envelope ``time`` is the moment it was
-judged at: the sighting, the change, or e.g. the stall deadline (proposal + ``stall_days``),
-whenever a sweep or a later event noticed it. So the alerts do not depend on sweep timing.
+**Time.** Everything is event time, and a judgement at a moment uses only what is dated at or
+before it: the sightings seen by then (in the window ending there) and the schedule as it stood
+then (``services.domain.timeline``). The *points* a jurisdiction is judged at are its sightings'
+``seen_at``, the schedule's moments (proposals, decisions, stall deadlines, effective and expiry
+dates) and the changes' ``time``. An alert's envelope ``time`` is the point it was judged at: the
+sighting, the change, or e.g. the stall deadline (proposal + ``stall_days``), whenever a sweep or
+a later event noticed it. So the alerts do not depend on sweep timing.
 
-**Late sightings.** A sighting more than ``lateness_days`` before the latest one of the substance
-in that jurisdiction is valid but ignored: counting it would rewrite windows already judged. It
-is counted in ``Sightings.late`` and reported as ``Outcome.late`` (not dead-lettered). Within the
-lateness a sighting counts, and is judged at the jurisdiction's current time.
+**Late inputs.** The two input paths lag each other: a sweep or a change may already have judged
+a jurisdiction at 22 July (``evaluated_at``) when a sighting of 9 July arrives from a lagging
+resolver. That sighting is not judged at 22 July (where a pending amendment may cover it) but at
+its own time, and every point after it up to ``evaluated_at`` is judged again in order, now
+counting it: the alert is raised on 9 July and suppressed on 22 July, as if the inputs had come in
+event-time order. A late change (the legislation path lagging) is judged the same way from its
+time, and a sweep that finds a newer copy of the schedule judges again from the alert's last
+version. The one limit is what is already published: versions are never rewritten, so nothing
+is judged before the alert's last version (``AlertTrack.time``); an input older than that is
+judged from that version's time (for a sighting this can only mean an update).
+
+A sighting more than ``lateness_days`` before the latest one of the substance in that
+jurisdiction is valid but ignored: the monitor keeps the occurrences it needs to judge
+``lateness_days`` back (``AlertRule.retention``), not further. It is counted in
+``Sightings.late`` and reported as ``Outcome.late`` (not dead-lettered). This bound depends on the
+detection path only, and so does forgetting (:func:`sweep`'s ``sightings_through``): how far the
+legislation path runs ahead changes neither.
 
 **Idempotence.** A repeated event id changes nothing; an occurrence counts once however often
 it is seen; alert ids are ``<jurisdiction>-<match key>``, event ids ``<alert id>/v<version>``,
@@ -203,9 +217,9 @@ def handle_detection(
     state = state.with_local(j, local)
     if view is not None:
         state = _advance(state, j, data.seen_at, view, deps, emits)
-    state = _record(state, event)
+    state = _record(state, event, rule)
     if view is not None:
-        state = _judge(state, j, data.seen_at, view, deps, emits)
+        state = _rejudge(state, j, data.seen_at, data.seen_at, view, deps, emits)
     state = _tell_others(state, j, data.seen_at, deps, emits)
     return Outcome(state.remembering(event.id, emits), tuple(emits))
 
@@ -233,7 +247,7 @@ def handle_schedule_changed(
         return Outcome(state.with_local(j, deferred).remembering(event.id))
     emits: list[Emit] = []
     state = _advance(state, j, event.time, view, deps, emits)
-    state = _judge(state, j, event.time, view, deps, emits)
+    state = _rejudge(state, j, event.time, event.time, view, deps, emits)
     return Outcome(state.remembering(event.id, emits), tuple(emits))
 
 
@@ -243,14 +257,23 @@ def sweep(
     as_of: dt.datetime | None = None,
     *,
     event_id: str | None = None,
+    sightings_through: dt.datetime | None = None,
 ) -> Outcome[SubstanceState]:
     """Judge every jurisdiction at the schedule moments up to ``as_of`` and again with the
     current schedule (group rules, stall deadlines, lapses, deferred changes).
 
     ``as_of`` is event time (the monitor's watermark); without it each jurisdiction is swept up
-    to the time it was last judged. The state is dropped (``Outcome(None)``) when it has no alert
-    anywhere and nothing left to count as of ``as_of``. ``event_id`` (the sweep request's id)
-    makes a redelivered request a duplicate that resends what it published.
+    to the time it was last judged. A jurisdiction whose copy of the schedule changed since it was
+    last judged is judged again from its alert's last version (a late fact, e.g. a group rule that
+    names nothing, applies from its own time).
+
+    ``sightings_through`` is how far the detection path has got (the latest ``seen_at`` read
+    before this sweep): the state is dropped (``Outcome(None)``) when it has no alert anywhere and
+    every sighting is older than that minus the retention, so that no sighting still to come
+    could count with them unless it is late anyway. Not ``as_of``: the watermark may run far ahead
+    of a lagging resolver, and forgetting by it would lose occurrences its sightings need. None:
+    nothing is forgotten. ``event_id`` (the sweep request's id) makes a redelivered request a
+    duplicate that resends what it published.
     """
     if event_id is not None and state.has_seen(event_id):
         return Outcome(state, state.resend(event_id), duplicate=True)
@@ -264,21 +287,33 @@ def sweep(
         if at is None:
             continue
         through = at if as_of is None else max(at, as_of)
+        newer_copy = local.schedule_version != view.version
         if local.deferred_version and view.version >= local.deferred_version:
             at = _latest(at, local.deferred_at)
             local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
             state = state.with_local(j, local)
+            newer_copy = True
         elif _nothing_new(state, j, view, through, deps.rules(j)):
             continue  # the common case: a sweep costs a lookup per jurisdiction
+        since = _judged_again_from(local, at) if newer_copy else at
         state = _advance(state, j, at, view, deps, emits)
-        state = _judge(state, j, at, view, deps, emits)  # the current copy may know more now
+        state = _rejudge(state, j, since, at, view, deps, emits)
         if as_of is not None and as_of > at:
             state = _advance(state, j, as_of, view, deps, emits)
-    if as_of is not None and not emits and _forgettable(state, as_of, deps):
+    if sightings_through is not None and not emits and _forgettable(state, sightings_through, deps):
         return Outcome(None)
     if event_id is not None:
         state = state.remembering(event_id, emits)
     return Outcome(state, tuple(emits))
+
+
+def _judged_again_from(local: JurisdictionState, at: dt.datetime) -> dt.datetime:
+    """Where a newer copy of the schedule may change the judgements: from the alert's last
+    version, or with no alert from the first occurrence kept (a raise could come from there)."""
+    if local.alert is not None:
+        return local.alert.time
+    first = local.sightings.occurrences[0].seen_at if local.sightings.occurrences else at
+    return min(first, at)
 
 
 def _nothing_new(
@@ -315,6 +350,61 @@ def _advance(
     )
 
 
+def _rejudge(
+    state: SubstanceState,
+    j: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    view: ScheduleView,
+    deps: MonitorDeps,
+    emits: list[Emit],
+) -> SubstanceState:
+    """Judge ``j`` at ``since`` and at every point after it, in order, through ``until`` or the
+    moment it was last judged at, whichever is later.
+
+    Points already judged are judged again because something dated ``since`` came in after them
+    (a sighting or a fact of the schedule from a lagging path): what was published then did not
+    know it. Published versions are kept: nothing is judged before the alert's last version.
+    """
+    rule = deps.rules(j)
+    local = state.local(j)
+    end = _latest(local.evaluated_at, until)
+    start = since if local.alert is None else max(since, local.alert.time)
+    start = min(start, end)
+    moments = set(view.timeline(j, rule).moments(after=start, through=end))
+    sighted = {o.seen_at for o in local.sightings.occurrences if start < o.seen_at < end}
+    settled = False  # judged since the last moment, and a sighting more would change nothing
+    for at in sorted({start, end, *moments, *sighted}):
+        between_moments = at in sighted and at not in moments and at != end
+        if between_moments and (settled or not _may_escalate(state.local(j), at, rule)):
+            continue
+        state = _judge(state, j, at, view, deps, emits)
+        settled = _settled(state.local(j), at, rule)
+    local = state.local(j)
+    return state.with_local(
+        j, local.model_copy(update={"scanned_through": _latest(local.scanned_through, end)})
+    )
+
+
+def _may_escalate(local: JurisdictionState, at: dt.datetime, rule: AlertRule) -> bool:
+    """Whether judging at a sighting's time could publish what the last judgement did not.
+
+    Between two moments of the schedule only the count changes, and only a count reaching the
+    threshold (no alert yet) or the next level (an open or suppressed alert) publishes anything;
+    a resolved alert is not updated.
+    """
+    count = local.sightings.count(at, rule.window)
+    if local.alert is None:
+        return count >= rule.min_occurrences
+    return local.alert.status != AlertStatus.RESOLVED and count >= local.alert.next_level
+
+
+def _settled(local: JurisdictionState, at: dt.datetime, rule: AlertRule) -> bool:
+    """Judged at ``at`` with at least the threshold and still no alert: the substance is
+    controlled, covered or unrelated until the next moment, however often it is seen."""
+    return local.alert is None and local.sightings.count(at, rule.window) >= rule.min_occurrences
+
+
 def _judge(
     state: SubstanceState,
     j: str,
@@ -323,16 +413,17 @@ def _judge(
     deps: MonitorDeps,
     emits: list[Emit],
 ) -> SubstanceState:
-    """Judge ``j`` at ``at`` (or later, if it was already judged later) and publish what changed."""
+    """Judge ``j`` at ``at`` (never before the alert's last version) and publish what changed."""
     rule = deps.rules(j)
     before = state.local(j)
-    at = _latest(before.evaluated_at, at)
-    sightings = before.sightings.pruned(at - rule.retention)
+    if before.alert is not None:
+        at = max(at, before.alert.time)
+    sightings = before.sightings
     schedule = view.timeline(j, rule).at(at)
     assessment = before.assessment
     if assessment is None or assessment.signature != _signature(state, schedule, rule):
         assessment = _assess(state, schedule, rule, deps)
-    count = len(sightings.in_window(at, rule.window))
+    count = sightings.count(at, rule.window)
     now = standing(assessment, count, rule)
     foreign = _foreign(state, j)
     found = escalations(
@@ -345,8 +436,7 @@ def _judge(
     kind = transition(before.alert, now, found)
     local = before.model_copy(
         update={
-            "sightings": sightings,
-            "evaluated_at": at,
+            "evaluated_at": _latest(before.evaluated_at, at),
             "assessment": assessment,
             "schedule_version": view.version,
         }
@@ -364,7 +454,7 @@ def _judge(
         )
         local = local.model_copy(update={"alert": alert})
         reason = _reason(kind, before, local, found, view.state, rule, count, at)
-        emits.append(_alert_event(state, j, kind, local, foreign, reason, rule, deps))
+        emits.append(_alert_event(state, j, kind, local, at, foreign, reason, rule, deps))
     return state.with_local(j, local)
 
 
@@ -390,8 +480,11 @@ def _assess(
     )
 
 
-def _record(state: SubstanceState, event: SubstanceDetected) -> SubstanceState:
-    """The state with the sighting counted, and its form and reported name remembered."""
+def _record(state: SubstanceState, event: SubstanceDetected, rule: AlertRule) -> SubstanceState:
+    """The state with the sighting counted, and its form and reported name remembered.
+
+    Occurrences are kept for the retention before the latest sighting (the detection path's own
+    clock, so how far judgements have run ahead does not decide what is kept)."""
     data = event.data
     j = event.jurisdiction
     sighting = Sighting(
@@ -412,9 +505,10 @@ def _record(state: SubstanceState, event: SubstanceDetected) -> SubstanceState:
                     k, other.model_copy(update={"sightings": other.sightings.forget(merged)})
                 )
     local = state.local(j)
-    state = state.with_local(
-        j, local.model_copy(update={"sightings": local.sightings.record(sighting)})
-    )
+    sightings = local.sightings.record(sighting)
+    assert sightings.last_seen is not None
+    sightings = sightings.pruned(sightings.last_seen - rule.retention)
+    state = state.with_local(j, local.model_copy(update={"sightings": sightings}))
     form = Form(substance_key=data.substance_key, canonical_smiles=data.canonical_smiles)
     forms = (
         state.forms
@@ -440,7 +534,7 @@ def _tell_others(
         view = deps.schedule(k)
         if view is not None:
             state = _advance(state, k, at, view, deps, emits)
-            state = _judge(state, k, at, view, deps, emits)
+            state = _rejudge(state, k, at, at, view, deps, emits)
     return state
 
 
@@ -457,13 +551,14 @@ def _foreign(state: SubstanceState, j: str) -> list[ForeignSighting]:
     ][:MAX_FOREIGN]
 
 
-def _forgettable(state: SubstanceState, as_of: dt.datetime, deps: MonitorDeps) -> bool:
-    """No alert anywhere, and every sighting older than its jurisdiction's retention."""
+def _forgettable(state: SubstanceState, through: dt.datetime, deps: MonitorDeps) -> bool:
+    """No alert anywhere, and every sighting older than its jurisdiction's retention before
+    ``through`` (the detection path's clock)."""
     for j, local in state.jurisdictions.items():
         last = local.sightings.last_seen
         if local.alert is not None or local.deferred_version:
             return False
-        if last is not None and last >= as_of - deps.rules(j).retention:
+        if last is not None and last >= through - deps.rules(j).retention:
             return False
     return True
 
@@ -493,15 +588,14 @@ def _alert_event(
     j: str,
     kind: Published,
     local: JurisdictionState,
+    at: dt.datetime,
     foreign: list[ForeignSighting],
     reason: str,
     rule: AlertRule,
     deps: MonitorDeps,
 ) -> Emit:
-    assert local.alert is not None and local.evaluated_at is not None
-    assert local.assessment is not None
+    assert local.alert is not None and local.assessment is not None
     sightings = local.sightings
-    at = local.evaluated_at
     window = sightings.in_window(at, rule.window)
     recent = sorted(window, key=lambda o: (o.seen_at, o.occurrence_id), reverse=True)
     first_seen = sightings.first_seen or at

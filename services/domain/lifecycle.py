@@ -82,8 +82,13 @@ class AlertRule:
 
     @property
     def retention(self) -> dt.timedelta:
-        """How long an occurrence is kept: it may still count, or a late duplicate of it come."""
-        return max(self.window, self.lateness)
+        """How long before the latest sighting an occurrence is kept: a sighting up to the
+        lateness before the latest is judged at its own time, with the window before that.
+
+        >>> AlertRule().retention.days
+        120
+        """
+        return self.window + self.lateness
 
     def level_above(self, count: int) -> int:
         """The first escalation level above ``count``: N, N*f, N*f^2, ...

@@ -4,7 +4,9 @@
 each emitted internal event (seized items, detections, schedule snapshots and changes) back in
 before the next input, first in first out. As event time passes a UTC midnight, every substance
 is swept as of that midnight (the services sweep as of their event-time watermark); ``until``
-adds a last sweep, e.g. to see a stall deadline that no later event reaches.
+adds a last sweep, e.g. to see a stall deadline that no later event reaches. A sweep may forget a
+substance no sighting to come could count with, judged by the latest sighting fed
+(``sighted_through``), as the services judge by the latest their partition has read.
 
 Scenario tests drive it (events in, exact alerts out), the e2e tests compare the services against
 it, and ``analogue-watch replay`` runs it over a file.
@@ -59,6 +61,8 @@ class Replay:
     emitted: list[Emit] = field(default_factory=list)
     rejected: list[tuple[Envelope, Rejection]] = field(default_factory=list)
     watermark: dt.datetime | None = None
+    sighted_through: dt.datetime | None = None
+    """The latest ``seen_at`` of the detections so far: the detection path's clock."""
     late: int = 0
     duplicates: int = 0
     as_stored: bool = False
@@ -87,7 +91,12 @@ class Replay:
     def sweep(self, as_of: dt.datetime) -> None:
         """Sweep every substance as of ``as_of`` (event time)."""
         for key in sorted(self.substances):
-            outcome = monitor.sweep(self.substances[key], self._monitor, as_of)
+            outcome = monitor.sweep(
+                self.substances[key],
+                self._monitor,
+                as_of,
+                sightings_through=self.sighted_through,
+            )
             self._store(self.substances, key, outcome, None)
             self.emitted.extend(outcome.emits)
 
@@ -118,6 +127,8 @@ class Replay:
             self.schedules[event.jurisdiction] = monitor.ScheduleView.from_snapshot(event)
             return ()
         if isinstance(event, SubstanceDetected):
+            latest = self.sighted_through
+            self.sighted_through = max(latest or event.data.seen_at, event.data.seen_at)
             key = event.data.match_key
             seen = monitor.handle_detection(event, self.substances.get(key), self._monitor)
             return self._store(self.substances, key, seen, event)

@@ -1,8 +1,9 @@
 """Stories of delivery: duplicates, redelivery, arrival order, lateness and sweep timing.
 
 The alerts must not depend on how often an event is delivered, on when sweeps run, or on how
-states are stored; arrival order may change them only as documented (a late sighting is judged
-at the jurisdiction's current time, and one older than the lateness is ignored).
+states are stored; arrival order may change them only as documented (a late sighting is judged at
+its own time and every point after it again, never before the alert's last version; one older
+than the lateness is ignored). How the two input paths lag each other: test_lag_stories.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import itertools
 
 from pipeline_story import (
     ALPHA_PHP,
+    CAFFEINE,
     CATHINONES,
     KZ_BASELINE,
     Alert,
@@ -18,12 +20,17 @@ from pipeline_story import (
     alert_emits,
     alerts,
     day,
+    day_of,
     deps,
     run,
     summary,
 )
 
 from services.domain.replay import Replay
+
+
+def raised_in_kz() -> Story:
+    return Story().baseline(0).found(10).found(20).found(30)
 
 
 def eventful() -> Story:
@@ -77,10 +84,36 @@ def test_arrival_order_of_results_does_not_change_the_alert():
     assert len(outcomes) == 1
 
 
-def test_a_late_sighting_within_the_lateness_counts_and_is_judged_now():
+def test_a_late_sighting_within_the_lateness_counts_from_its_own_time():
+    # Judged on day 80 (one occurrence), then again on day 100 (two) and 101 (three).
     story = Story().baseline(0).found(100).found(101)
     story.seizure("Z-late", 80, ["S-late"], reported=105).lab("S-late", 105, ALPHA_PHP)
     assert alerts(story) == [Alert("raised", "KZ", 1, "open", 3, 101)]
+
+
+def test_a_late_sighting_completing_the_threshold_raises_at_its_own_time():
+    # An amendment about caffeine is a moment of the schedule: the day-109 sweep judges alpha-PHP
+    # at day 108, before the day-105 sighting arrives. It is raised on day 105 all the same.
+    story = Story().baseline(0).found(100).found(101)
+    story.propose("KZ-2026-9", 108, names=(("caffeine", CAFFEINE),))
+    replay = run(story.seizure("Z-9", 112, ["S-9"]))  # a seizure reported on day 112: a sweep
+    [php] = replay.substances.values()
+    assert day_of(php.jurisdictions["KZ"].evaluated_at) == 108
+
+    late = Story().seizure("Z-late", 105, ["S-late"], reported=112).lab("S-late", 112, ALPHA_PHP)
+    assert summary(run(late, replay=replay).emitted) == [Alert("raised", "KZ", 1, "open", 3, 105)]
+
+
+def test_a_sighting_older_than_the_alerts_last_version_is_judged_at_that_version():
+    # Published versions stand: the day-33 sighting cannot go before the day-35 suppression.
+    story = raised_in_kz().propose("KZ-2026-1", 35)
+    story.seizure("Z-late", 33, ["S-late"], region="Shymkent", reported=36)
+    story.lab("S-late", 36, ALPHA_PHP)
+    assert alerts(story) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("suppressed", "KZ", 2, "suppressed", 3, 35),
+        Alert("updated", "KZ", 3, "suppressed", 4, 35),  # new region: Shymkent
+    ]
 
 
 def test_a_sighting_older_than_the_lateness_is_ignored_and_counted_as_late():

@@ -120,11 +120,23 @@ def test_a_change_in_a_jurisdiction_where_it_was_never_seen_publishes_nothing():
     assert outcome.emits == () and "RU" not in outcome.state.jurisdictions
 
 
-def test_a_sweep_forgets_a_substance_with_no_alert_once_nothing_can_count():
+def test_a_sweep_forgets_a_substance_with_no_alert_once_no_sighting_to_come_could_count():
     schedules = Schedules().law(Story().baseline(0))
     state = handle_detection(detected(1, 10), None, deps(schedules)).state
-    assert sweep(state, deps(schedules), day(100)).state is not None  # day 10 is in the window
-    assert sweep(state, deps(schedules), day(101)).state is None
+    # A sighting of day 100 would count day 10 in its window, and it may come until the
+    # detection path has read day 130 (the 30-day lateness): retention 90 + 30 days.
+    kept = sweep(state, deps(schedules), day(130), sightings_through=day(130))
+    assert kept.state is not None
+    assert sweep(state, deps(schedules), day(131), sightings_through=day(131)).state is None
+
+
+def test_a_sweep_far_ahead_of_the_sightings_forgets_nothing():
+    # The watermark is the legislation path's as much as the detections': a lagging resolver
+    # still has sightings to deliver that count with day 10.
+    schedules = Schedules().law(Story().baseline(0))
+    state = handle_detection(detected(1, 10), None, deps(schedules)).state
+    assert sweep(state, deps(schedules), day(1000), sightings_through=day(20)).state is not None
+    assert sweep(state, deps(schedules), day(1000)).state is not None
 
 
 def test_a_sweep_never_forgets_a_substance_with_an_alert():
