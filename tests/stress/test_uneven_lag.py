@@ -9,15 +9,20 @@ Found by tests/stress/test_hostile_input.py before it waited for each slice: the
 those sightings at the proposal's time, covered by the pending amendment, and the alert the replay
 raises on 9 July (and suppresses on 22 July) was never raised at all. Now a sighting is judged at
 its own time and every point after it again (services/analogue_monitor/handlers.py, "Late
-inputs"), so the lagged order gives the publication order's lifecycle, times included.
+inputs"), so the lagged order gives the publication order's lifecycle, times included, and so
+does the whole year with the detection path days to a year behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from contracts.lab import LabResultReported
+from contracts.seizure import SeizureReported
 from contracts.topics import ALERTS
-from services.domain.replay import Replay, ReplayDeps
+from services.domain.replay import Replay, ReplayDeps, replay
 from services.scenario import build_scenario
 
 ALERT = "KZ-UOZWZANRCOALQL-UHFFFAOYSA-N"
@@ -65,3 +70,37 @@ def test_a_proposal_read_before_earlier_sightings_still_lets_the_alert_be_raised
         ("suppressed", "2025-07-22"),
         ("resolved", "2025-11-24"),
     ]
+
+
+DETECTION_PATH = (SeizureReported, LabResultReported)
+
+
+def the_years_transitions(events) -> list[tuple[str, str, str, dt.datetime]]:
+    """Every alert's transitions other than updates, fed as the services see them: a sweep as of
+    the latest event time after every input."""
+    run = Replay(ReplayDeps())
+    for event in events:
+        run.feed(event)
+        assert run.watermark is not None
+        run.sweep(run.watermark)
+    return sorted(
+        (e.event.data.alert_id, e.event.type, e.event.data.status.value, e.event.time)
+        for e in run.emitted
+        if e.topic is ALERTS and e.event.type != UPDATED
+    )
+
+
+@pytest.mark.parametrize("days", [3, 30, 365])
+def test_the_year_with_the_detection_path_days_behind_gives_the_replays_transitions(days) -> None:
+    lag = dt.timedelta(days=days)
+    events = sorted(
+        build_scenario(),
+        key=lambda e: e.published + (lag if isinstance(e, DETECTION_PATH) else dt.timedelta()),
+    )
+    expected = sorted(
+        (e.event.data.alert_id, e.event.type, e.event.data.status.value, e.event.time)
+        for e in replay(build_scenario())
+        if e.topic is ALERTS and e.event.type != UPDATED
+    )
+    assert len(expected) == 13
+    assert the_years_transitions(events) == expected
