@@ -12,6 +12,15 @@
 #   kafka.sh node-stop  N [--dir D] / node-start N [--dir D]   one node of the cluster
 #   kafka.sh run-class CLASS [ARGS...]    run a Kafka tool class (e.g. ProducerPerformance)
 #
+# Secured mode (docs/security.md): `start --secure` gives the client listener SASL/SCRAM and
+# turns on ACLs (StandardAuthorizer, nothing allowed without an ACL, one super user):
+#   --admin-user NAME            the super user (admin), created at format time
+#   --admin-password-file FILE   its password (default: generated into D/admin.password)
+#   --ssl-port P2 --ssl-pem FILE also a SASL_SSL listener, with the broker's key and certificate
+#                                chain in one PEM file (unencrypted PKCS#8 key)
+# It writes D/admin.properties (mode 600), a client config for tools: run-class
+# org.apache.kafka.tools.AclCommand --command-config D/admin.properties ...
+#
 # Environment: KAFKA_PORT (9092), KAFKA_DIR (.run/kafka), KAFKA_CACHE (.cache/kafka),
 # KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), KAFKA_STOP_TIMEOUT (20), KAFKA_WAIT_TIMEOUT (90).
 set -euo pipefail
@@ -26,6 +35,11 @@ port=${KAFKA_PORT:-9092}
 dir=${KAFKA_DIR:-$root/.run/kafka}
 stop_timeout=${KAFKA_STOP_TIMEOUT:-20}
 wait_timeout=${KAFKA_WAIT_TIMEOUT:-90}
+secure=false
+admin_user=${KAFKA_ADMIN_USER:-admin}
+admin_password_file=""
+ssl_port=""
+ssl_pem=""
 # A 2-core, 24 GiB machine runs up to three brokers beside the services and the tests:
 # a small heap each, G1 with short pauses, and no more GC threads than cores.
 heap_opts=${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
@@ -108,6 +122,76 @@ group.initial.rebalance.delay.ms=0
 message.max.bytes=2097152
 log.retention.check.interval.ms=60000
 EOF
+  if $secure; then write_security_config "$node_dir" "$bport" "$cport"; fi
+}
+
+# write_security_config NODE_DIR BROKER_PORT CONTROLLER_PORT: SASL/SCRAM on the client listener
+# (and SASL_SSL with --ssl-port), ACLs on. The controller listener cannot use SCRAM (the
+# credentials live in the metadata it serves) and, left PLAINTEXT, its callers would be
+# User:ANONYMOUS, which the authorizer refuses (registration needs ClusterAction) unless made a
+# super user: a super-user door on loopback. It uses SASL/PLAIN with the admin as its one user.
+write_security_config() {
+  local node_dir=$1 bport=$2 cport=$3 password listeners advertised protocols
+  password=$(cat "$admin_password_file")
+  listeners="SASL_PLAINTEXT://127.0.0.1:$bport"
+  advertised="SASL_PLAINTEXT://127.0.0.1:$bport"
+  protocols="SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"
+  if [ -n "$ssl_port" ]; then
+    listeners="$listeners,SASL_SSL://127.0.0.1:$ssl_port"
+    advertised="$advertised,SASL_SSL://127.0.0.1:$ssl_port"
+    protocols="$protocols,SASL_SSL:SASL_SSL"
+  fi
+  sed -i -e "s|^listeners=.*|listeners=$listeners,CONTROLLER://127.0.0.1:$cport|" \
+    -e "s|^advertised.listeners=.*|advertised.listeners=$advertised|" \
+    -e "s|^inter.broker.listener.name=.*|inter.broker.listener.name=SASL_PLAINTEXT|" \
+    -e "s|^listener.security.protocol.map=.*|listener.security.protocol.map=$protocols|" \
+    "$node_dir/server.properties"
+  local scram="org.apache.kafka.common.security.scram.ScramLoginModule required"
+  local plain="org.apache.kafka.common.security.plain.PlainLoginModule required"
+  cat >> "$node_dir/server.properties" <<EOF
+# Secured mode (kafka.sh start --secure): SCRAM users, ACLs, no access without an ACL.
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=$plain username="$admin_user" password="$password" user_$admin_user="$password";
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$scram username="$admin_user" password="$password";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$scram;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$admin_user
+EOF
+  if [ -n "$ssl_port" ]; then
+    cat >> "$node_dir/server.properties" <<EOF
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$scram;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=$scram;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$ssl_pem
+EOF
+  fi
+  cat > "$node_dir/admin.properties" <<EOF
+# The super user, for Kafka's tools: run-class CLASS --command-config $node_dir/admin.properties
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=$scram username="$admin_user" password="$password";
+EOF
+  chmod 600 "$node_dir/server.properties" "$node_dir/admin.properties"
+}
+
+# prepare_secrets DIR: the admin password (given, or generated once) and checks on TLS options.
+prepare_secrets() {
+  local d=$1
+  if [ -z "$admin_password_file" ]; then
+    admin_password_file="$d/admin.password"
+    [ -s "$admin_password_file" ] ||
+      (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$admin_password_file")
+  fi
+  [ -s "$admin_password_file" ] || die "no admin password in $admin_password_file"
+  # The password goes into JAAS and --add-scram syntax: keep it to characters safe in both.
+  grep -Eq '^[A-Za-z0-9._~-]{12,}$' "$admin_password_file" ||
+    die "the admin password must be 12 or more of A-Z a-z 0-9 . _ ~ -"
+  [ -z "$ssl_port" ] || [ -f "$ssl_pem" ] || die "--ssl-port needs --ssl-pem FILE (key and chain)"
+  [[ "$admin_user" =~ ^[A-Za-z0-9._-]+$ ]] || die "bad admin user name $admin_user"
 }
 
 node_pid() { [ -f "$1/kafka.pid" ] && cat "$1/kafka.pid" || true; }
@@ -121,8 +205,12 @@ start_node() { # start_node NODE_DIR
     cluster_id=$(cat "$node_dir/../cluster.id" 2>/dev/null || cat "$node_dir/cluster.id" 2>/dev/null || true)
     [ -n "$cluster_id" ] || cluster_id=$(tool kafka.tools.StorageTool random-uuid)
     echo "$cluster_id" > "$node_dir/cluster.id"
+    local scram=()
+    if $secure; then # the super user's SCRAM credential, in the metadata log from the start
+      scram=(--add-scram "SCRAM-SHA-512=[name=$admin_user,password=$(cat "$admin_password_file")]")
+    fi
     tool kafka.tools.StorageTool format -t "$cluster_id" -c "$node_dir/server.properties" \
-      --ignore-formatted >/dev/null || die "formatting $node_dir failed"
+      --ignore-formatted "${scram[@]}" >/dev/null || die "formatting $node_dir failed"
   fi
   # setsid: the broker outlives the shell that started it (make up, the test session).
   setsid bash -c "exec java $heap_opts $(echo $jvm_opts) \
@@ -158,8 +246,12 @@ wait_ready() { # wait_ready PORT [NODE_DIR]: the broker answers a metadata reque
     sleep 0.2
   done
   # Listing topics is a metadata request: it succeeds once the broker has joined the quorum.
+  local auth=()
+  if [ -n "$node_dir" ] && [ -f "$node_dir/admin.properties" ]; then
+    auth=(--command-config "$node_dir/admin.properties")
+  fi
   until tool org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$p" --list \
-      >/dev/null 2>&1; do
+      "${auth[@]}" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || die "127.0.0.1:$p does not answer metadata after ${wait_timeout}s"
     sleep 0.5
   done
@@ -171,6 +263,11 @@ parse_opts() {
       --port) port=$2; shift 2 ;;
       --dir) dir=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
       --timeout) stop_timeout=$2; shift 2 ;;
+      --secure) secure=true; shift ;;
+      --admin-user) admin_user=$2; shift 2 ;;
+      --admin-password-file) admin_password_file=$2; shift 2 ;;
+      --ssl-port) ssl_port=$2; shift 2 ;;
+      --ssl-pem) ssl_pem=$2; shift 2 ;;
       *) die "unknown option $1" ;;
     esac
   done
@@ -186,6 +283,7 @@ case $cmd in
   resolve) resolve ;;
   start)
     parse_opts "$@"; resolve; mkdir -p "$dir"
+    if $secure; then prepare_secrets "$dir"; else rm -f "$dir/admin.properties"; fi
     started=$SECONDS
     write_config "$dir" 1 "$port" "$((port + 1))" "1@127.0.0.1:$((port + 1))" 1 1
     start_node "$dir"
@@ -228,5 +326,5 @@ case $cmd in
     fi
     ;;
   run-class) resolve; java_run "$here/tools-log4j2.yaml" "$@" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
 esac

@@ -29,7 +29,7 @@ from contracts.errors import ContractError
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent, board_order, latest_versions
 from services.platform.logs import configure_logging
-from services.platform.security import kafka_python_args
+from services.platform.security import describe, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
@@ -193,8 +193,9 @@ def _open(settings: ServiceSettings) -> tuple[KafkaConsumer, list[TopicPartition
     if not partitions:
         consumer.close()
         raise SystemExit(
-            f"topic {name} does not exist on {settings.kafka_bootstrap_servers}; "
-            "create the topics with `analogue-watch topics create`"
+            f"topic {name} does not exist on {settings.kafka_bootstrap_servers}, or "
+            f"{describe(settings)} may not read it; create the topics with "
+            "`analogue-watch topics create`"
         )
     assigned = [TopicPartition(name, p) for p in sorted(partitions)]
     consumer.assign(assigned)
