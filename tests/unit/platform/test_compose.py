@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from services.catalog import SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+
+
+def _interpolated(value: object) -> str:
+    """The value compose passes when the variables it names are unset (an empty .env):
+    ``${NAME:-default}`` becomes the default, ``${NAME}`` nothing."""
+    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}", lambda m: m[1] or "", str(value))
 
 
 def _compose_service_running(name: str) -> tuple[str, dict]:
@@ -41,7 +48,14 @@ def test_compose_environment_names_are_settings(entry) -> None:
     unknown = set(env) - entry.settings_model().env_names()
     assert not unknown, f"{entry.name}: compose sets variables the settings never read: {unknown}"
     # And the values are valid for the settings model.
-    entry.settings_model().from_env({k: str(v) for k, v in env.items()})
+    entry.settings_model().from_env({k: _interpolated(v) for k, v in env.items()})
+
+
+def test_kafka_passwords_come_from_the_environment_not_the_file() -> None:
+    for key, spec in COMPOSE.items():
+        for name, value in spec.get("environment", {}).items():
+            if "PASSWORD" in name:
+                assert re.fullmatch(r"\$\{[A-Z_]+:-\}", str(value)), f"{key}: {name}={value}"
 
 
 def test_topic_job_uses_the_topic_command() -> None:
