@@ -168,14 +168,18 @@ _NAME_START = re.compile(r"[ \t\n]")
 
 def _check_smiles_characters(text: str) -> None:
     # RDKit treats whitespace as the start of a name; the id belongs to the file format instead.
-    for position, char in enumerate(_smiles_part(text)):
-        if char not in _SMILES_CHARACTERS:
-            name = unicodedata.name(char, "unnamed character")
-            raise StructureError(
-                "unparsable",
-                f"character {char!r} (U+{ord(char):04X} {name}) at position {position} "
-                "cannot occur in SMILES",
-            )
+    found = _NOT_SMILES.search(_smiles_part(text))
+    if found is not None:
+        char, position = found.group(), found.start()
+        name = unicodedata.name(char, "unnamed character")
+        raise StructureError(
+            "unparsable",
+            f"character {char!r} (U+{ord(char):04X} {name}) at position {position} "
+            "cannot occur in SMILES",
+        )
+
+
+_NOT_SMILES = re.compile("[^" + re.escape("".join(sorted(_SMILES_CHARACTERS))) + "]")
 
 
 def _parse(text: str, notation: str, *, sanitize: bool) -> Chem.Mol | None:

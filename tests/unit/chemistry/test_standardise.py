@@ -13,6 +13,10 @@ from rdkit.Chem.MolStandardize import rdMolStandardize
 from contracts.substances import Structure
 from services.chemistry import Limits, StructureError, standardise
 from services.chemistry.standardisation import (
+    _ANY_TAUTOMER_PRONE,
+    _NORMALIZABLE,
+    _normalizer,
+    _tautomer_enumerator,
     canonical_tautomer,
     cleanup,
     keep_largest_organic_fragment,
@@ -176,3 +180,60 @@ def test_tautomers_of_reference_structures_give_one_parent(nps_structures) -> No
         if len(drawn) > 1:
             disagreements.append(drawn)
     assert disagreements == []
+
+
+# Examples the default normaliser rewrites, one per kind of its transforms that RDKit's parser
+# leaves for it (nitro, azide and diazo are already redrawn by the parser).
+NORMALISED = [
+    "CP(=O)=O",  # phosphorus drawn as nitro
+    "C[S+2]([O-])([O-])C",  # sulfone drawn with charges
+    "CS(C)=O",  # sulfoxide
+    "C[N+](C)=C[O-]",  # 1,3-separated charges
+    "[O-]c1cccc[n+]1C",  # separated charges on an aromatic ring
+    "CNC=[O+]C",  # 1,3 conjugated cation
+    "C[C+](N(C)C)NC",  # carbocation next to nitrogen
+]
+
+
+@pytest.mark.parametrize("smiles", NORMALISED)
+def test_every_kind_of_normalisation_is_left_to_the_normaliser(smiles: str) -> None:
+    mol = Chem.MolFromSmiles(smiles)
+    assert Chem.MolToSmiles(_normalizer.normalize(mol)) != Chem.MolToSmiles(mol)
+    assert mol.HasSubstructMatch(_NORMALIZABLE)
+    assert Chem.MolToSmiles(cleanup(mol)) != Chem.MolToSmiles(mol)
+
+
+def test_the_normaliser_is_skipped_only_where_it_changes_nothing(nps_structures) -> None:
+    skipped = [
+        mol
+        for row in nps_structures
+        if not (mol := Chem.MolFromSmiles(row["smiles"])).HasSubstructMatch(_NORMALIZABLE)
+    ]
+    changed = [
+        Chem.MolToSmiles(mol)
+        for mol in skipped
+        if Chem.MolToSmiles(_normalizer.normalize(mol)) != Chem.MolToSmiles(mol)
+    ]
+    assert len(skipped) > 1000
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "CN(C)CCc1c[nH]c2cccc(O)c12",  # psilocin: 4-hydroxyindole, NH
+        "CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccc(O)cc21",  # 6-hydroxy JWH-018, N-alkyl
+        "CCCCCn1c(O)c(C(=O)c2cccc3ccccc23)c2ccccc21",  # 2-hydroxy JWH-018
+    ],
+)
+def test_hydroxyindoles_skip_tautomer_enumeration_rightly(smiles: str) -> None:
+    # The indole nitrogen cannot take the hydroxyl's hydrogen: RDKit keeps the drawn form.
+    mol = Chem.MolFromSmiles(smiles)
+    enumerator = _tautomer_enumerator()
+    assert Chem.MolToSmiles(enumerator.PickCanonical(enumerator.Enumerate(mol))) == smiles
+    assert not mol.HasSubstructMatch(_ANY_TAUTOMER_PRONE)
+
+
+@pytest.mark.parametrize("smiles", ["Oc1ccccn1", "Oc1ccnc2ccccc12", "Oc1ccc2cccnc2c1"])
+def test_hydroxyazines_are_enumerated(smiles: str) -> None:
+    assert Chem.MolFromSmiles(smiles).HasSubstructMatch(_ANY_TAUTOMER_PRONE)
