@@ -33,7 +33,7 @@ after an amendment costs little.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -85,6 +85,7 @@ CORE_TIMEOUT_S = 1
 """Hard time limit of one shared-core search, in seconds."""
 
 CACHE_SIZE = 50_000
+_DATES_KEPT = 64
 
 
 def threshold_for(jurisdiction: str) -> float:
@@ -96,15 +97,87 @@ def threshold_for(jurisdiction: str) -> float:
     return THRESHOLDS.get(jurisdiction, DEFAULT_THRESHOLD)
 
 
-@dataclass(frozen=True)
+Findings = tuple[tuple[RuleFired, ...], tuple[Neighbour, ...]]
+"""The rules fired and the nearest listed substances of a classification."""
+
+
+class Evidence:
+    """The rules fired and nearest listed substances of a classification, worked out once, when
+    first read.
+
+    The status is decided without the parts that cannot change it: when similarity alone makes
+    a substance an analogue, the shared core with its nearest listed substance (RDKit RASCAL,
+    milliseconds) is evidence only, and is computed here, on first reading, with exactly the
+    result an eager computation would give.
+
+    >>> Evidence.known((), ()).nearest
+    ()
+    """
+
+    __slots__ = ("_findings", "_work")
+
+    def __init__(self, work: Callable[[], Findings]) -> None:
+        self._work: Callable[[], Findings] | None = work
+        self._findings: Findings | None = None
+
+    @classmethod
+    def known(cls, rules: tuple[RuleFired, ...], nearest: tuple[Neighbour, ...]) -> Evidence:
+        """Evidence already at hand."""
+        evidence = cls(lambda: (rules, nearest))
+        evidence.findings()
+        return evidence
+
+    def findings(self) -> Findings:
+        """The rules fired and the nearest listed substances (computed on the first call)."""
+        if self._findings is None:
+            assert self._work is not None
+            self._findings = self._work()
+            self._work = None  # let go of the index and molecules it needed
+        return self._findings
+
+    @property
+    def rules_fired(self) -> tuple[RuleFired, ...]:
+        return self.findings()[0]
+
+    @property
+    def nearest(self) -> tuple[Neighbour, ...]:
+        return self.findings()[1]
+
+
+@dataclass(frozen=True, eq=False)
 class Classification:
-    """The verdict on one parent compound in one jurisdiction on one date, with its evidence."""
+    """The verdict on one parent compound in one jurisdiction on one date, with its evidence.
+
+    ``rules_fired`` and ``nearest`` are read from ``evidence``, which works out what the status
+    did not need (a shared core shown as evidence) on first reading. Equal when status, rules,
+    nearest listed substances and pending cover are.
+    """
 
     status: Status
-    rules_fired: tuple[RuleFired, ...]
-    nearest: tuple[Neighbour, ...]
     pending_cover: tuple[PendingCover, ...]
-    parent: Parent = field(compare=False, repr=False)
+    parent: Parent = field(repr=False)
+    evidence: Evidence = field(repr=False)
+
+    @property
+    def rules_fired(self) -> tuple[RuleFired, ...]:
+        """The rules that decided the status, each with its explanation and evidence."""
+        return self.evidence.rules_fired
+
+    @property
+    def nearest(self) -> tuple[Neighbour, ...]:
+        """The nearest listed substances in force (for ``analogue`` and ``unrelated``)."""
+        return self.evidence.nearest
+
+    def _compared(self) -> tuple[object, ...]:
+        return (self.status, self.rules_fired, self.nearest, self.pending_cover)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Classification):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -147,6 +220,7 @@ class ScheduleIndex:
     problems: tuple[str, ...]
     """Listings and groups that could not be indexed (bad structure or SMARTS), and why."""
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    _in_force: dict[dt.date, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -179,9 +253,16 @@ class ScheduleIndex:
         )
 
     def in_force(self, as_of: dt.date) -> np.ndarray:
-        """Boolean mask of the entries in force on ``as_of``."""
-        day = as_of.toordinal()
-        return (self.starts <= day) & (day < self.ends)
+        """Boolean mask of the entries in force on ``as_of`` (remembered per date: read-only)."""
+        mask = self._in_force.get(as_of)
+        if mask is None:
+            day = as_of.toordinal()
+            mask = (self.starts <= day) & (day < self.ends)
+            mask.flags.writeable = False
+            if len(self._in_force) >= _DATES_KEPT:
+                self._in_force.clear()
+            self._in_force[as_of] = mask
+        return mask
 
 
 def _end(expires: dt.date | None) -> int:
@@ -272,18 +353,13 @@ def classify(
     pending = _pending_cover(parent, index, as_of)
     listed = _listed(parent, index, as_of)
     if listed:
-        return Classification("listed", listed, (), pending, parent)
+        return Classification("listed", pending, parent, Evidence.known(listed, ()))
     grouped = _grouped(parent, index, as_of)
     if grouped:
-        return Classification("group", grouped, (), pending, parent)
-    found = _nearest(parent, index, as_of, threshold)
-    neighbours = tuple(neighbour for neighbour, _ in found)
-    rules = _analogue_rules(found, threshold, index.jurisdiction)
-    if rules:
-        return Classification("analogue", rules, neighbours, pending, parent)
-    return Classification(
-        "unrelated", (_unrelated(neighbours, threshold),), neighbours, pending, parent
-    )
+        return Classification("group", pending, parent, Evidence.known(grouped, ()))
+    near = _Nearest.of(parent, index, as_of, threshold)
+    status: Status = "analogue" if near.makes_analogue() else "unrelated"
+    return Classification(status, pending, parent, Evidence(near.findings))
 
 
 def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
@@ -347,31 +423,75 @@ def _grouped(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[Rule
     return tuple(fired)
 
 
-def _nearest(
-    parent: Parent, index: ScheduleIndex, as_of: dt.date, threshold: float
-) -> list[tuple[Neighbour, SharedCore | None]]:
-    if not index.entries:
-        return []
-    similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
-    similarities = np.where(index.in_force(as_of), similarities, -1.0)
-    ranked = nearest(similarities, NEAREST_REPORTED, at_least=0.0)
-    decided = bool(ranked) and similarities[ranked[0]] >= threshold
-    found = []
-    for rank, i in enumerate(ranked):
-        entry = index.entries[i]
-        similarity = float(similarities[i])
-        core = None
-        if _core_worth_computing(rank, similarity, threshold, decided, parent, entry.parent):
-            core = shared_core(parent.mol, entry.parent.mol, timeout_s=CORE_TIMEOUT_S)
-        neighbour = Neighbour(
-            name=entry.listing.name,
-            similarity=round(similarity, 4),
-            shared_core_smarts=core.smarts if core else None,
-            core_coverage=round(core.listed_coverage, 4) if core else None,
-            source=entry.listing.source,
-        )
-        found.append((neighbour, core))
-    return found
+@dataclass
+class _Nearest:
+    """The nearest listed substances in force of a query, and their shared cores, each computed
+    at most once and only when the status or the evidence asks for it."""
+
+    parent: Parent
+    index: ScheduleIndex
+    threshold: float
+    ranked: list[tuple[int, float]]
+    """(entry, similarity) of the nearest, best first."""
+    cores: dict[int, SharedCore | None] = field(default_factory=dict)
+    """Shared core by rank, once computed."""
+
+    @classmethod
+    def of(cls, parent: Parent, index: ScheduleIndex, as_of: dt.date, threshold: float) -> _Nearest:
+        if not index.entries:
+            return cls(parent, index, threshold, [])
+        similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
+        in_force = index.in_force(as_of)
+        if not in_force.all():
+            similarities = np.where(in_force, similarities, -1.0)
+        ranked = nearest(similarities, NEAREST_REPORTED, at_least=0.0)
+        return cls(parent, index, threshold, [(i, float(similarities[i])) for i in ranked])
+
+    def makes_analogue(self) -> bool:
+        """Whether :func:`_analogue_rules` will fire on :meth:`findings`: similarity at the
+        threshold (as reported, to 4 decimals), or else a shared core that keeps the listed
+        substance, looked for in the same neighbours, in the same order."""
+        if not self.ranked:
+            return False
+        if round(self.ranked[0][1], 4) >= self.threshold:
+            return True
+        for rank in range(len(self.ranked)):
+            core = self.core(rank) if self.core_worth_computing(rank) else None
+            if core is not None and _keeps_listed_core(core):
+                return True
+        return False
+
+    def core_worth_computing(self, rank: int) -> bool:
+        entry, similarity = self.ranked[rank]
+        decided = self.ranked[0][1] >= self.threshold
+        listed = self.index.entries[entry].parent
+        return _core_worth_computing(rank, similarity, self.threshold, decided, self.parent, listed)
+
+    def core(self, rank: int) -> SharedCore | None:
+        if rank not in self.cores:
+            listed = self.index.entries[self.ranked[rank][0]].parent
+            self.cores[rank] = shared_core(self.parent.mol, listed.mol, timeout_s=CORE_TIMEOUT_S)
+        return self.cores[rank]
+
+    def findings(self) -> Findings:
+        """Rules fired and neighbours, with the shared cores the evidence shows."""
+        found = []
+        for rank, (i, similarity) in enumerate(self.ranked):
+            listing = self.index.entries[i].listing
+            core = self.core(rank) if self.core_worth_computing(rank) else None
+            neighbour = Neighbour(
+                name=listing.name,
+                similarity=round(similarity, 4),
+                shared_core_smarts=core.smarts if core else None,
+                core_coverage=round(core.listed_coverage, 4) if core else None,
+                source=listing.source,
+            )
+            found.append((neighbour, core))
+        neighbours = tuple(neighbour for neighbour, _ in found)
+        rules = _analogue_rules(found, self.threshold, self.index.jurisdiction)
+        if rules:
+            return rules, neighbours
+        return (_unrelated(neighbours, self.threshold),), neighbours
 
 
 def _core_worth_computing(
