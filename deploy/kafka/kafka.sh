@@ -12,8 +12,9 @@
 #   kafka.sh node-stop  N [--dir D] / node-start N [--dir D]   one node of the cluster
 #   kafka.sh run-class CLASS [ARGS...]    run a Kafka tool class (e.g. ProducerPerformance)
 #
-# Secured mode (docs/security.md): `start --secure` gives the client listener SASL/SCRAM and
-# turns on ACLs (StandardAuthorizer, nothing allowed without an ACL, one super user):
+# Secured mode (docs/security.md): `start --secure` (or `cluster-start --secure`, without TLS)
+# gives the client listener SASL/SCRAM and turns on ACLs (StandardAuthorizer, nothing allowed
+# without an ACL, one super user):
 #   --admin-user NAME            the super user (admin), created at format time
 #   --admin-password-file FILE   its password (default: generated into D/admin.password)
 #   --ssl-port P2 --ssl-pem FILE also a SASL_SSL listener, with the broker's key and certificate
@@ -299,6 +300,10 @@ case $cmd in
   cluster-start)
     port=${KAFKA_PORT:-19092}; dir=${KAFKA_DIR:-$root/.run/kafka-cluster}
     parse_opts "$@"; resolve; mkdir -p "$dir"
+    if $secure; then
+      [ -z "$ssl_port" ] || die "cluster-start --secure has no TLS listener (use start)"
+      prepare_secrets "$dir"
+    fi
     voters=""
     for n in 1 2 3; do
       read -r _ c < <(cluster_ports $n); voters="${voters:+$voters,}$n@127.0.0.1:$c"
