@@ -11,13 +11,14 @@ RUN_DIR := .run
 # The local runner (deploy/local.sh) defaults the broker to 127.0.0.1:9092 (KAFKA_PORT); the
 # test suite starts its own on free ports unless KAFKA_BOOTSTRAP_SERVERS is set by the caller.
 
-.PHONY: help setup prereqs run up down status test test-unit lint bench clean
+.PHONY: help setup prereqs run up down status test test-unit lint bench stress clean
 
 help:
 	@echo "make run    set up, start a local Kafka broker and the services, play the demo scenario"
 	@echo "make test   set up and run the whole test suite (starts its own broker)"
 	@echo "make up / make down   broker and services as background processes (logs in $(RUN_DIR)/logs)"
 	@echo "make lint   ruff and mypy;  make bench   the benchmarks"
+	@echo "make stress every fault point, repeated, a broker restart and a 3-broker cluster (~30 min)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -61,6 +62,11 @@ lint: $(STAMP)
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Kills workers at every fault point (twice), restarts a broker, stops a node of a 3-broker
+# cluster; each run compared with a golden run (tests/stress/run_faults.py, docs/stress.md).
+stress: setup
+	@$(PY) tests/stress/run_faults.py
 
 clean: down
 	rm -rf $(RUN_DIR) .pytest_cache .mypy_cache .ruff_cache
