@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "create",
         help="create every topic of the table on the broker (idempotent)",
         description="Settings come from the environment: KAFKA_BOOTSTRAP_SERVERS, "
-        "AW_TOPIC_NAMESPACE, AW_REPLICATION_FACTOR.",
+        "AW_TOPIC_NAMESPACE, AW_REPLICATION_FACTOR, and on a secured broker the super user's "
+        "AW_KAFKA_* credentials (docs/security.md).",
     )
     create.set_defaults(func=create_topics)
     listing = actions.add_parser("list", help="print the topic table")
