@@ -27,7 +27,10 @@ event-time order. A late change (the legislation path lagging) is judged the sam
 time, and a sweep that finds a newer copy of the schedule judges again from the alert's last
 version. The one limit is what is already published: versions are never rewritten, so nothing
 is judged before the alert's last version (``AlertTrack.time``); an input older than that is
-judged from that version's time (for a sighting this can only mean an update).
+judged from that version's time (for a sighting this can only mean an update). So a lagging
+detection path changes no transition and no alert time. A lagging legislation path can: a
+sighting judged against a copy of the schedule that lacks a proposal not yet read may raise an
+alert that the proposal then suppresses; nothing here can know that the registry is behind.
 
 A sighting more than ``lateness_days`` before the latest one of the substance in that
 jurisdiction is valid but ignored: the monitor keeps the occurrences it needs to judge
