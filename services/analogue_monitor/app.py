@@ -109,9 +109,6 @@ def build(settings: MonitorSettings) -> StreamService:
         if isinstance(event, SweepRequested):
             await sweep_partition(event, message)
             return
-        if isinstance(event, SubstanceDetected):
-            seen_at = event.data.seen_at
-            sighted[message.partition] = max(sighted.get(message.partition, seen_at), seen_at)
         schedules.observe(
             event.data.seen_at if isinstance(event, SubstanceDetected) else event.time
         )
@@ -123,6 +120,9 @@ def build(settings: MonitorSettings) -> StreamService:
         )
         outcome = await service.run(handle, event, substances.get(key), deps)
         await apply(outcome, key, message)
+        if isinstance(event, SubstanceDetected):  # handled: a time it failed on moves no clock
+            seen_at = event.data.seen_at
+            sighted[message.partition] = max(sighted.get(message.partition, seen_at), seen_at)
 
     async def sweep_partition(request: SweepRequested, message: Message) -> None:
         partition = request.data.partition
