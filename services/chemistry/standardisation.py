@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rdkit import Chem, rdBase
+from rdkit.Chem import rdinchi
 from rdkit.Chem.MolStandardize import rdMolStandardize
 from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
@@ -435,8 +436,10 @@ def standard_inchi(mol: Chem.Mol) -> str:
     >>> standard_inchi(Chem.MolFromSmiles("CCO"))
     'InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3'
     """
+    # rdinchi directly, with the options Chem.MolToInchi would pass: its wrapper only adds a
+    # Python log call per warning ("Omitted undefined stereo" for most reported structures).
     with rdBase.BlockLogs():
-        inchi = Chem.MolToInchi(mol, options="-W1")
+        inchi = rdinchi.MolToInchi(mol, "-W1 /AuxNone")[0]
     if not inchi:
         raise StructureError(
             "unparsable", f"the InChI library refused {Chem.MolToSmiles(mol)} (or took over 1 s)"

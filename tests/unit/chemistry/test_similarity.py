@@ -59,3 +59,14 @@ def test_shared_core_of_large_molecules_stays_within_its_timeout() -> None:
     shared_core(chain, Chem.MolFromSmiles("C" * 140 + "c1ccccc1" + "C" * 140))
     shared_core(anthracene, chain)
     assert time.perf_counter() - started < 4.0
+
+
+def test_bulk_tanimoto_of_a_query_with_more_than_255_bits_equals_rdkit(nps_structures) -> None:
+    # Shared-bit counts go up to the query's own count: past 255 they need two bytes.
+    big = Chem.MolFromSmiles(".".join(row["smiles"] for row in nps_structures[:40]))
+    mols = [standardise(row["smiles"]).mol for row in nps_structures[:50]] + [big]
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    reference = [generator.GetFingerprint(m) for m in mols]
+    assert reference[-1].GetNumOnBits() > 255
+    ours = FingerprintMatrix.of(mols).tanimoto(fingerprint(big))
+    assert np.allclose(ours, DataStructs.BulkTanimotoSimilarity(reference[-1], reference))
