@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What Analogue Watch needs from the machine, beyond Python: Java 17+ and Maven for the local
-# Kafka broker; Chromium, Prometheus and kcat for the tests. Installs the missing ones from Debian's
+# Kafka broker; Chromium, Prometheus, kcat and openssl for the tests. Installs the missing ones from Debian's
 # packages when it can (root with apt-get), otherwise says how.
 #   deploy/prereqs.sh run    Java and Maven
-#   deploy/prereqs.sh test   Java, Maven, Chromium, Prometheus and kcat
+#   deploy/prereqs.sh test   Java, Maven, Chromium, Prometheus, kcat and openssl
 set -euo pipefail
 want=${1:-run}
 
@@ -19,6 +19,7 @@ if [ "$want" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)     # the alert board's browser test
   command -v promtool >/dev/null || missing+=(prometheus)   # rule tests, dashboards e2e test
   command -v kcat >/dev/null || missing+=(kcat)             # interoperability with librdkafka
+  command -v openssl >/dev/null || missing+=(openssl)       # the TLS listener's test certificates
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
