@@ -7,10 +7,10 @@ whole of ``aw.schedule.state`` (a compacted topic) to classify against any juris
 
 A timer sends one sweep request to each partition this worker owns whenever event time or a
 schedule has moved; the sweep runs in that partition's stream, where its state may be written.
-It judges as of the latest event time seen on any input, but forgets a substance only by the
-latest sighting read on that partition (the detection path's own clock, kept in memory: after a
-restart nothing is forgotten until sightings have been read again), so a legislation path
-running ahead of a lagging resolver cannot make the monitor drop occurrences still to be counted.
+It judges as of the latest event time seen on any input, but forgets a substance, or drops
+occurrences, only by the latest sighting its partition holds (the detection path's own clock, read
+from the states, so a restart keeps it): a legislation path running ahead of a lagging resolver
+cannot make the monitor drop occurrences still to be counted.
 """
 
 from __future__ import annotations
@@ -89,7 +89,6 @@ def build(settings: MonitorSettings) -> StreamService:
     partitioner = DefaultPartitioner()
     partitions = list(range(DETECTIONS.partitions))
     swept_at: dict[int, tuple[dt.datetime | None, int]] = {}
-    sighted: dict[int, dt.datetime] = {}  # partition -> latest seen_at read there
 
     async def apply(outcome, key: str, message: Message) -> None:
         if outcome.duplicate:
@@ -120,17 +119,20 @@ def build(settings: MonitorSettings) -> StreamService:
         )
         outcome = await service.run(handle, event, substances.get(key), deps)
         await apply(outcome, key, message)
-        if isinstance(event, SubstanceDetected):  # handled: a time it failed on moves no clock
-            seen_at = event.data.seen_at
-            sighted[message.partition] = max(sighted.get(message.partition, seen_at), seen_at)
 
     async def sweep_partition(request: SweepRequested, message: Message) -> None:
         partition = request.data.partition
         tally = SweepTally()
-        sweep = partial(handlers.sweep, sightings_through=sighted.get(partition))
-        for key in sorted(substances.keys()):
-            if partitioner(key.encode(), partitions, partitions) != partition:
-                continue
+        keys = [
+            key
+            for key in sorted(substances.keys())
+            if partitioner(key.encode(), partitions, partitions) == partition
+        ]
+        # The detection path's clock on this partition, from the states (so a restart keeps it).
+        seen = (handlers.last_sighting(s) for s in map(substances.get, keys) if s is not None)
+        clock = max((t for t in seen if t is not None), default=None)
+        sweep = partial(handlers.sweep, sightings_through=clock)
+        for key in keys:
             state = substances.get(key)
             if state is None:
                 continue

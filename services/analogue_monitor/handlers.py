@@ -32,12 +32,15 @@ detection path changes no transition and no alert time. A lagging legislation pa
 sighting judged against a copy of the schedule that lacks a proposal not yet read may raise an
 alert that the proposal then suppresses; nothing here can know that the registry is behind.
 
-A sighting more than ``lateness_days`` before the latest one of the substance in that
-jurisdiction is valid but ignored: the monitor keeps the occurrences it needs to judge
-``lateness_days`` back (``AlertRule.retention``), not further. It is counted in
-``Sightings.late`` and reported as ``Outcome.late`` (not dead-lettered). This bound depends on the
-detection path only, and so does forgetting (:func:`sweep`'s ``sightings_through``): how far the
-legislation path runs ahead changes neither.
+Every sighting counts, however late. ``lateness_days`` is how far the detection path may deliver
+out of order (behind the latest ``seen_at`` read on the partition, its clock) and still be
+judged with every occurrence its window needs: a sweep forgets a substance with no alert, and
+drops occurrences, only once no sighting within that bound could count with them
+(:func:`sweep`'s ``sightings_through``). Neither depends on how far the legislation path runs
+ahead. A sighting more than ``lateness_days`` before the latest one of its substance there is
+counted all the same, and reported in ``Sightings.late`` and ``Outcome.late``: a sign that the
+detection path is out of order, and that it may have been judged without occurrences already
+dropped.
 
 **Idempotence.** A repeated event id changes nothing; an occurrence counts once however often
 it is seen; alert ids are ``<jurisdiction>-<match key>``, event ids ``<alert id>/v<version>``,
@@ -90,6 +93,7 @@ __all__ = [
     "Verdict",
     "handle_detection",
     "handle_schedule_changed",
+    "last_sighting",
     "sweep",
 ]
 
@@ -212,19 +216,19 @@ def handle_detection(
     j = event.jurisdiction
     rule = deps.rules(j)
     local = state.local(j)
-    if local.sightings.is_late(data.seen_at, rule.lateness):
-        late = local.model_copy(update={"sightings": local.sightings.counted_late()})
-        return Outcome(state.with_local(j, late).remembering(event.id), late=True)
+    late = local.sightings.is_late(data.seen_at, rule.lateness)
+    if late:
+        local = local.model_copy(update={"sightings": local.sightings.counted_late()})
     view = deps.schedule(j)
     emits: list[Emit] = []
     state = state.with_local(j, local)
     if view is not None:
         state = _advance(state, j, data.seen_at, view, deps, emits)
-    state = _record(state, event, rule)
+    state = _record(state, event)
     if view is not None:
         state = _rejudge(state, j, data.seen_at, data.seen_at, view, deps, emits)
     state = _tell_others(state, j, data.seen_at, deps, emits)
-    return Outcome(state.remembering(event.id, emits), tuple(emits))
+    return Outcome(state.remembering(event.id, emits), tuple(emits), late=late)
 
 
 def handle_schedule_changed(
@@ -285,6 +289,8 @@ def sweep(
         view = deps.schedule(j)
         if view is None:
             continue
+        if sightings_through is not None:
+            state = _pruned(state, j, sightings_through, deps.rules(j))
         local = state.local(j)
         at = local.evaluated_at or local.sightings.last_seen
         if at is None:
@@ -308,6 +314,26 @@ def sweep(
     if event_id is not None:
         state = state.remembering(event_id, emits)
     return Outcome(state, tuple(emits))
+
+
+def _pruned(
+    state: SubstanceState, j: str, sightings_through: dt.datetime, rule: AlertRule
+) -> SubstanceState:
+    """Without the occurrences no judgement still to come can count: judgements are at or after
+    the point last judged, or at a sighting still to come, which is at most the lateness behind
+    the detection path's clock."""
+    local = state.local(j)
+    earliest = _earliest(local.evaluated_at, sightings_through - rule.lateness)
+    sightings = local.sightings.pruned(earliest - rule.window)
+    if sightings is local.sightings:
+        return state
+    return state.with_local(j, local.model_copy(update={"sightings": sightings}))
+
+
+def last_sighting(state: SubstanceState) -> dt.datetime | None:
+    """The latest ``seen_at`` of the substance anywhere: what the detection path has delivered."""
+    seen = [local.sightings.last_seen for local in state.jurisdictions.values()]
+    return max((t for t in seen if t is not None), default=None)
 
 
 def _judged_again_from(local: JurisdictionState, at: dt.datetime) -> dt.datetime:
@@ -483,11 +509,8 @@ def _assess(
     )
 
 
-def _record(state: SubstanceState, event: SubstanceDetected, rule: AlertRule) -> SubstanceState:
-    """The state with the sighting counted, and its form and reported name remembered.
-
-    Occurrences are kept for the retention before the latest sighting (the detection path's own
-    clock, so how far judgements have run ahead does not decide what is kept)."""
+def _record(state: SubstanceState, event: SubstanceDetected) -> SubstanceState:
+    """The state with the sighting counted, and its form and reported name remembered."""
     data = event.data
     j = event.jurisdiction
     sighting = Sighting(
@@ -508,10 +531,9 @@ def _record(state: SubstanceState, event: SubstanceDetected, rule: AlertRule) ->
                     k, other.model_copy(update={"sightings": other.sightings.forget(merged)})
                 )
     local = state.local(j)
-    sightings = local.sightings.record(sighting)
-    assert sightings.last_seen is not None
-    sightings = sightings.pruned(sightings.last_seen - rule.retention)
-    state = state.with_local(j, local.model_copy(update={"sightings": sightings}))
+    state = state.with_local(
+        j, local.model_copy(update={"sightings": local.sightings.record(sighting)})
+    )
     form = Form(substance_key=data.substance_key, canonical_smiles=data.canonical_smiles)
     forms = (
         state.forms
@@ -761,6 +783,10 @@ def _unique(values: object) -> list[str]:
 
 def _days(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 86400, 2)
+
+
+def _earliest(a: dt.datetime | None, b: dt.datetime) -> dt.datetime:
+    return b if a is None else min(a, b)
 
 
 def _latest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime:

@@ -75,7 +75,8 @@ class MonitorMetrics(ServiceMetrics):
         )
         self.late = Counter(
             "analogue_monitor_late_sightings_total",
-            "Sightings older than the lateness bound: valid, but not counted",
+            "Sightings more than the lateness behind a later one of their substance: counted, "
+            "but the detection path is further out of order than the monitor plans for",
             registry=self.registry,
         )
         self.substances = Gauge(

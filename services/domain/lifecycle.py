@@ -82,8 +82,8 @@ class AlertRule:
 
     @property
     def retention(self) -> dt.timedelta:
-        """How long before the latest sighting an occurrence is kept: a sighting up to the
-        lateness before the latest is judged at its own time, with the window before that.
+        """How long an occurrence is kept once the detection path has read past it: a sighting
+        up to the lateness behind what was read may still come, and counts the window before it.
 
         >>> AlertRule().retention.days
         120

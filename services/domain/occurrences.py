@@ -8,7 +8,8 @@ resolver names occurrences so that this holds (``occurrence_id`` is the seizure 
 * a sighting of a known occurrence adds its sample id and changes no count;
 * a sighting with a seizure replaces the sample-only occurrence of the same sample (the lab
   result came first, the seizure later): the two were one occurrence all along;
-* occurrences older than the retention are pruned; counts are taken over ``[at - window, at]``.
+* occurrences no judgement can need any more are pruned (the monitor decides which); counts are
+  taken over ``[at - window, at]``.
 
 Every list is bounded; the occurrences are sorted by time, so the state is the same whatever
 order the sightings came in.
@@ -85,14 +86,14 @@ class Sightings(StateModel):
     """Every region seen here, sorted (bounded)."""
     channels: tuple[Channel, ...] = ()
     late: int = 0
-    """Sightings ignored as too late (see :meth:`is_late`)."""
+    """Sightings that came later than the lateness (see :meth:`is_late`), counted all the same."""
 
     def is_late(self, seen_at: dt.datetime, lateness: dt.timedelta) -> bool:
         """True when ``seen_at`` is more than ``lateness`` before the latest sighting here.
 
-        Such a sighting is valid but arrives after the window it belongs to has been judged;
-        counting it would rewrite history the alerts already published. It is counted in
-        :attr:`late` instead.
+        Such a sighting still counts (the monitor judges it at its own time), but the detection
+        path delivered it further out of order than the monitor plans for: occurrences its window
+        needed may already have been dropped. It is counted in :attr:`late` too.
         """
         return self.last_seen is not None and seen_at < self.last_seen - lateness
 

@@ -116,13 +116,29 @@ def test_a_sighting_older_than_the_alerts_last_version_is_judged_at_that_version
     ]
 
 
-def test_a_sighting_older_than_the_lateness_is_ignored_and_counted_as_late():
+def test_a_sighting_older_than_the_lateness_still_counts_and_is_reported_late():
+    # 41 days behind the latest: it counts (day 60 is in day 101's window) and is reported late.
     story = Story().baseline(0).found(100).found(101)
     story.seizure("Z-old", 60, ["S-old"], reported=105).lab("S-old", 105, ALPHA_PHP)
     replay = run(story)
-    assert summary(replay.emitted) == []
+    assert summary(replay.emitted) == [Alert("raised", "KZ", 1, "open", 3, 101)]
     assert replay.late == 1
-    assert alerts(story, lateness_days=45) == [Alert("raised", "KZ", 1, "open", 3, 101)]
+    assert run(story, lateness_days=45).late == 0
+
+
+def test_sightings_delivered_in_any_order_however_late_raise_at_the_same_time():
+    # Seized on days 0, 35 and 70, reported on days 75 to 77 in every order: day 0 is 70 days
+    # behind day 70 when it comes after it, far past the lateness, and counts all the same.
+    lates = set()
+    for order in itertools.permutations((0, 35, 70)):
+        story = Story().baseline(0)
+        for n, seized in enumerate(order):
+            story.seizure(f"Z-{seized}", seized, [f"S-{seized}"], reported=75 + n)
+            story.lab(f"S-{seized}", 75 + n, ALPHA_PHP)
+        replay = run(story)
+        assert summary(replay.emitted) == [Alert("raised", "KZ", 1, "open", 3, 70)], order
+        lates.add(replay.late)
+    assert lates == {0, 1, 2}
 
 
 def test_sweep_timing_does_not_change_the_alerts():

@@ -139,6 +139,23 @@ def test_a_sweep_far_ahead_of_the_sightings_forgets_nothing():
     assert sweep(state, deps(schedules), day(1000)).state is not None
 
 
+def test_a_sweep_drops_occurrences_only_by_the_detection_paths_clock():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)  # days 10, 20, 30
+    state = handle_detection(detected(4, 200), state, deps(schedules)).state
+
+    def kept(clock):
+        swept = sweep(state, deps(schedules), day(300), sightings_through=clock).state
+        return [o.occurrence_id for o in swept.jurisdictions["KZ"].sightings.occurrences]
+
+    assert kept(None) == ["Z-1", "Z-2", "Z-3", "Z-4"]
+    # Read through day 130, a sighting of day 100 may still come (30 days late): day 10 is in its
+    # window. Through day 140, none before day 110 may: day 10 is not in any window to come.
+    assert kept(day(130)) == ["Z-1", "Z-2", "Z-3", "Z-4"]
+    assert kept(day(140)) == ["Z-2", "Z-3", "Z-4"]
+    assert kept(day(200)) == ["Z-4"]
+
+
 def test_a_sweep_never_forgets_a_substance_with_an_alert():
     schedules = Schedules().law(Story().baseline(0))
     state = raised(schedules)
