@@ -90,9 +90,25 @@ def main() -> int:
     points = [f for f in WORKER_FAULTS if not args.only or f.name in args.only]
     work = Path(tempfile.mkdtemp(prefix="aw-faults-"))
     rows: list[dict[str, Any]] = []
+    stalled: list[dict[str, Any]] = []
     began = time.monotonic()
 
-    def record(label: str, golden: Result, got: Result, info: dict, xfail: str = "") -> None:
+    def attempt(
+        bootstrap: str, label: str, faults: list[Fault], **kwargs: Any
+    ) -> tuple[Result | None, dict]:
+        """One run; a run that stalls (a fault never recovered, alerts never settled) is kept
+        as a failure with its reason, and the rest go on."""
+        try:
+            return one_run(bootstrap, work, label, faults, **kwargs)
+        except AssertionError as error:
+            reason = str(error).splitlines()[0][:300]
+            print(f"{label:34} FAILED: {reason} (logs in {work / label})", flush=True)
+            stalled.append({"label": label, "reason": reason, "same": False, "xfail": ""})
+            return None, {}
+
+    def record(label: str, golden: Result, got: Result | None, info: dict, xfail: str = "") -> None:
+        if got is None:
+            return
         c = compare(golden, got)
         row = {**info, **c.summary(), "same": c.same, "xfail": xfail}
         rows.append(row)
@@ -112,16 +128,16 @@ def main() -> int:
     with own_broker(work / "kafka") as (bootstrap, restart):
         golden, info = one_run(bootstrap, work, "golden", [], pause=pause)
         print(f"golden: {len(golden.alerts)} alert records in {info['seconds']} s", flush=True)
-        again, info = one_run(bootstrap, work, "golden-again", [], pause=pause)
+        again, info = attempt(bootstrap, "golden-again", [], pause=pause)
         record("golden-again (no fault)", golden, again, info)
         for n in range(args.repeat):
             for fault in points:
-                got, info = one_run(bootstrap, work, f"{fault.name}-{n + 1}", [fault], pause=pause)
+                got, info = attempt(bootstrap, f"{fault.name}-{n + 1}", [fault], pause=pause)
                 record(f"{fault.name} #{n + 1}", golden, got, info, fault.xfail if pause else "")
         if pause:
             for fault in [f for f in points if f.name in ON_THE_MOVE]:
                 label = f"{fault.name}-no-pause"
-                got, info = one_run(bootstrap, work, label, [fault], pause=False)
+                got, info = attempt(bootstrap, label, [fault], pause=False)
                 record(f"{fault.name} (no pause)", golden, got, info, ON_THE_MOVE[fault.name])
         if not args.skip_brokers:
             restart_fault = Fault(
@@ -131,7 +147,7 @@ def main() -> int:
                 after(DETECTIONS, 60),
                 broker_restart(restart),
             )
-            got, info = one_run(bootstrap, work, "broker-restart", [restart_fault], pause=pause)
+            got, info = attempt(bootstrap, "broker-restart", [restart_fault], pause=pause)
             record("broker-restart", golden, got, info)
     if not args.skip_brokers:
         with own_cluster(work / "cluster") as (bootstrap, port):
@@ -151,10 +167,11 @@ def main() -> int:
                     node_start(work / "cluster", port, 2),
                 ),
             ]
-            got, info = one_run(bootstrap, work, "cluster", faults, pause=pause, replication=3)
+            got, info = attempt(bootstrap, "cluster", faults, pause=pause, replication=3)
             record("cluster: node 2 stopped, started", golden, got, info)
     totals = {
-        "runs": len(rows),
+        "runs": len(rows) + len(stalled),
+        "stalled": len(stalled),
         "kills": sum(f["kills"] for r in rows for f in r["fired"]),
         "faults": sum(len(r["fired"]) for r in rows),
         "versions_compared": sum(r["versions"] for r in rows),
@@ -169,9 +186,10 @@ def main() -> int:
     }
     print(json.dumps(totals))
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "faults.json").write_text(json.dumps({"totals": totals, "runs": rows}, indent=1))
+    figures = {"totals": totals, "runs": rows, "stalled": stalled}
+    (ARTIFACTS / "faults.json").write_text(json.dumps(figures, indent=1))
     # Strict, like pytest's xfail(strict=True): an expected failure that passes is a failure too.
-    failed = [r["label"] for r in rows if r["same"] == bool(r["xfail"])]
+    failed = [r["label"] for r in rows + stalled if r["same"] == bool(r["xfail"])]
     if failed:
         print(f"differ from the golden run: {failed}", file=sys.stderr)
     return 1 if failed else 0
