@@ -4,8 +4,9 @@ Keyed by the substance's match key: one :class:`SubstanceState` holds the substa
 jurisdiction, which makes "also seen in" a local read. Three entry points, all pure:
 
 * :func:`handle_detection` (``aw.detections``): count the sighting, judge the jurisdiction;
-* :func:`handle_schedule_changed` (``aw.schedule.changes``): judge the jurisdiction again now,
-  or later if the monitor's copy of the schedule is older than the change (deferred);
+* :func:`handle_schedule_changed` (``aw.schedule.changes``): judge the jurisdiction again from
+  the change's time, or later if the monitor's copy of the schedule is older than the change
+  (deferred);
 * :func:`sweep` (``aw.monitor.sweeps``): judge every jurisdiction at the schedule moments up to
   ``as_of`` (stall deadlines, effective and expiry dates, group rules) and release deferred
   changes.
@@ -274,13 +275,13 @@ def sweep(
     last judged is judged again from its alert's last version (a late fact, e.g. a group rule that
     names nothing, applies from its own time).
 
-    ``sightings_through`` is how far the detection path has got (the latest ``seen_at`` read
-    before this sweep): the state is dropped (``Outcome(None)``) when it has no alert anywhere and
-    every sighting is older than that minus the retention, so that no sighting still to come
-    could count with them unless it is late anyway. Not ``as_of``: the watermark may run far ahead
-    of a lagging resolver, and forgetting by it would lose occurrences its sightings need. None:
-    nothing is forgotten. ``event_id`` (the sweep request's id) makes a redelivered request a
-    duplicate that resends what it published.
+    ``sightings_through`` is how far the detection path has got (the latest ``seen_at`` its
+    partition holds, :func:`last_sighting`): occurrences no sighting within the lateness of it
+    could count are dropped, and the state itself (``Outcome(None)``) when it has no alert
+    anywhere and every sighting is older than that minus the retention. Not ``as_of``: the
+    watermark may run far ahead of a lagging resolver, and forgetting by it would lose
+    occurrences its sightings need. None: nothing is dropped. ``event_id`` (the sweep request's
+    id) makes a redelivered request a duplicate that resends what it published.
     """
     if event_id is not None and state.has_seen(event_id):
         return Outcome(state, state.resend(event_id), duplicate=True)
