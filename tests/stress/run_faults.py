@@ -14,7 +14,9 @@ expected failure (``xfail``: a known defect, named in the table) does not differ
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +80,18 @@ ON_THE_MOVE: dict[str, str] = {
 expected to differ from the golden run (empty: it must not)."""
 
 
+def code_version() -> str:
+    """HEAD and any uncommitted change to the code the services run: a golden run is only
+    comparable with runs of the same code (the services start from this checkout)."""
+    root = Path(__file__).resolve().parents[2]
+    git = ["git", "-C", str(root)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    diff = subprocess.run(
+        [*git, "diff", "HEAD", "--", "services", "contracts"], capture_output=True
+    )
+    return f"{head.strip()[:12]}+{hashlib.sha256(diff.stdout).hexdigest()[:12]}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=2, help="runs of each worker fault point")
@@ -89,6 +103,7 @@ def main() -> int:
     pause = not args.no_pause
     points = [f for f in WORKER_FAULTS if not args.only or f.name in args.only]
     work = Path(tempfile.mkdtemp(prefix="aw-faults-"))
+    code = code_version()
     rows: list[dict[str, Any]] = []
     stalled: list[dict[str, Any]] = []
     began = time.monotonic()
@@ -184,6 +199,11 @@ def main() -> int:
         "pause": pause,
         "minutes": round((time.monotonic() - began) / 60, 1),
     }
+    totals["code"] = code
+    if code_version() != code:
+        totals["code"] += f" -> {code_version()}"
+        reason = "the services' code changed during the run: the golden run is not comparable"
+        stalled.append({"label": "code", "reason": reason, "same": False, "xfail": ""})
     print(json.dumps(totals))
     ARTIFACTS.mkdir(exist_ok=True)
     figures = {"totals": totals, "runs": rows, "stalled": stalled}
