@@ -224,6 +224,8 @@ def handle_detection(
     emits: list[Emit] = []
     state = state.with_local(j, local)
     if view is not None:
+        last = local.evaluated_at or local.sightings.last_seen
+        state = _catch_up(state, j, last, view, deps, emits) or state
         state = _advance(state, j, data.seen_at, view, deps, emits)
     state = _record(state, event)
     if view is not None:
@@ -254,6 +256,8 @@ def handle_schedule_changed(
         )
         return Outcome(state.with_local(j, deferred).remembering(event.id))
     emits: list[Emit] = []
+    last = local.evaluated_at or local.sightings.last_seen
+    state = _catch_up(state, j, last, view, deps, emits) or state
     state = _advance(state, j, event.time, view, deps, emits)
     state = _rejudge(state, j, event.time, event.time, view, deps, emits)
     return Outcome(state.remembering(event.id, emits), tuple(emits))
@@ -297,17 +301,14 @@ def sweep(
         if at is None:
             continue
         through = at if as_of is None else max(at, as_of)
-        newer_copy = local.schedule_version != view.version
-        if local.deferred_version and view.version >= local.deferred_version:
-            at = _latest(at, local.deferred_at)
-            local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
-            state = state.with_local(j, local)
-            newer_copy = True
+        caught_up = _catch_up(state, j, at, view, deps, emits)
+        if caught_up is not None:
+            state = caught_up
         elif _nothing_new(state, j, view, through, deps.rules(j)):
             continue  # the common case: a sweep costs a lookup per jurisdiction
-        since = _judged_again_from(local, at) if newer_copy else at
-        state = _advance(state, j, at, view, deps, emits)
-        state = _rejudge(state, j, since, at, view, deps, emits)
+        else:
+            state = _advance(state, j, at, view, deps, emits)
+            state = _rejudge(state, j, at, at, view, deps, emits)
         if as_of is not None and as_of > at:
             state = _advance(state, j, as_of, view, deps, emits)
     if sightings_through is not None and not emits and _forgettable(state, sightings_through, deps):
@@ -335,6 +336,33 @@ def last_sighting(state: SubstanceState) -> dt.datetime | None:
     """The latest ``seen_at`` of the substance anywhere: what the detection path has delivered."""
     seen = [local.sightings.last_seen for local in state.jurisdictions.values()]
     return max((t for t in seen if t is not None), default=None)
+
+
+def _catch_up(
+    state: SubstanceState,
+    j: str,
+    at: dt.datetime | None,
+    view: ScheduleView,
+    deps: MonitorDeps,
+    emits: list[Emit],
+) -> SubstanceState | None:
+    """``j`` judged again, up to ``at``, with a copy of the schedule newer than the one it was
+    last judged with (releasing a change deferred until that copy came), from its alert's last
+    version; None when the copy is the same one or ``j`` was never judged.
+
+    Whatever comes first does it, a sweep or the substance's next input: a late fact of the
+    schedule (a group rule names nothing, so no change announces it) applies from its own time.
+    """
+    local = state.local(j)
+    released = bool(local.deferred_version) and view.version >= local.deferred_version
+    if at is None or (not released and local.schedule_version == view.version):
+        return None
+    if released:
+        at = _latest(at, local.deferred_at)
+        local = local.model_copy(update={"deferred_version": 0, "deferred_at": None})
+        state = state.with_local(j, local)
+    state = _advance(state, j, at, view, deps, emits)
+    return _rejudge(state, j, _judged_again_from(local, at), at, view, deps, emits)
 
 
 def _judged_again_from(local: JurisdictionState, at: dt.datetime) -> dt.datetime:

@@ -242,6 +242,20 @@ def test_a_group_rule_read_after_later_sightings_applies_from_its_own_time():
     assert [a.on for a in summary(as_the_services(story.events))] == [30, 35, 37]
 
 
+def test_without_sweeps_the_next_sighting_applies_a_late_group_rule_from_its_own_time():
+    # A group rule names nothing: no change announces it, and here no sweep runs either.
+    story = Story().baseline(0).found(10).found(20).found(30).found(36).found(38)
+    story.propose("KZ-2026-G", 35, names=(), groups=(CATHINONES,)).found(40)
+    replay = Replay(deps(), daily_sweeps=False)
+    for event in story.events:
+        replay.feed(event)
+    assert summary(replay.emitted) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("suppressed", "KZ", 2, "suppressed", 3, 35),  # found with the day-40 sighting
+        Alert("updated", "KZ", 3, "suppressed", 6, 40),  # which is the sixth
+    ]
+
+
 def test_a_raise_judged_before_a_lagging_proposal_was_read_stands_and_is_then_suppressed():
     # The limit: in order the third sighting (day 38) is covered and nothing is raised; read
     # before the proposal it raises, and a published version is never taken back. Holding every

@@ -98,6 +98,16 @@ def test_a_change_newer_than_the_monitors_schedule_waits_for_the_next_sweep():
     assert swept.state.jurisdictions["KZ"].deferred_version == 0
 
 
+def test_a_deferred_change_is_released_by_the_next_sighting_without_a_sweep():
+    schedules = Schedules().law(Story().baseline(0))
+    state = raised(schedules)
+    early = handle_schedule_changed(changed(version=2, on=35), state, deps(schedules))
+    schedules.law(Story().propose("KZ-1", 35))  # the copy catches up; no sweep runs
+    later = handle_detection(detected(4, 40), early.state, deps(schedules))
+    assert [(a.kind, a.version, a.on) for a in summary(later.emits)] == [("suppressed", 2, 35)]
+    assert later.state.jurisdictions["KZ"].deferred_version == 0
+
+
 def test_a_redelivered_detection_resends_the_alert_it_raised_and_changes_nothing():
     schedules = Schedules().law(Story().baseline(0))
     state = raised(schedules)
