@@ -77,13 +77,15 @@ class FingerprintMatrix:
         query_bytes = query.view(np.uint8)
         present = np.flatnonzero(query_bytes)
         query_bits = int(np.bitwise_count(query_bytes).sum())
+        if query_bits == 0:
+            return np.zeros(len(self))  # no bit in common with anything (and 0/0 avoided)
         common = self.columns[present]  # a copy: worked on in place, a pass fewer each
         np.bitwise_and(common, query_bytes[present, None], out=common)
         np.bitwise_count(common, out=common)
         # Shared bits never exceed the query's, so one byte per substance usually holds them.
         shared = common.sum(axis=0, dtype=np.uint8 if query_bits <= 255 else np.uint16)
-        union = self.counts + query_bits - shared
-        return np.divide(shared, union, out=np.zeros(len(self)), where=union > 0)
+        # The union holds the query's bits, so it is never 0 here: a plain division.
+        return shared / (self.counts + query_bits - shared)
 
 
 def nearest(similarities: np.ndarray, k: int, *, at_least: float = 0.0) -> list[int]:
@@ -95,9 +97,30 @@ def nearest(similarities: np.ndarray, k: int, *, at_least: float = 0.0) -> list[
     if k <= 0 or similarities.size == 0:
         return []
     k = min(k, similarities.size)
+    if k <= _FEW:
+        picked = _first_maxima(similarities, k)
+        if np.count_nonzero(similarities >= similarities[picked[-1]]) == k:
+            return [i for i in picked if similarities[i] >= at_least]
+        # Equal similarities at the k-th place: which of them is reported stays numpy's
+        # partition's choice, as it always was.
     candidates = np.argpartition(-similarities, k - 1)[:k]
     ranked = sorted(candidates.tolist(), key=lambda i: (-similarities[i], i))
     return [i for i in ranked if similarities[i] >= at_least]
+
+
+_FEW = 8
+"""Up to this many nearest, one ``argmax`` pass each is cheaper than a partition of all."""
+
+
+def _first_maxima(similarities: np.ndarray, k: int) -> list[int]:
+    # argmax returns the first of equal maxima: best first, ties by index, as nearest() ranks.
+    remaining = similarities.copy()
+    picked = []
+    for _ in range(k):
+        index = int(remaining.argmax())
+        picked.append(index)
+        remaining[index] = -np.inf
+    return picked
 
 
 @dataclass(frozen=True)

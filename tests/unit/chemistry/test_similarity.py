@@ -35,6 +35,28 @@ def test_nearest_is_best_first_and_respects_the_floor() -> None:
     assert nearest(np.array([]), 3) == []
 
 
+def _partition_and_sort(similarities: np.ndarray, k: int) -> list[int]:
+    # The ranking nearest() gave before it took the k best by argmax: the same for every array.
+    candidates = np.argpartition(-similarities, k - 1)[:k]
+    return sorted(candidates.tolist(), key=lambda i: (-similarities[i], i))
+
+
+def test_nearest_ranks_as_a_partition_and_sort_including_ties() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        # Few distinct values, so ties inside the k best and at the k-th place are common.
+        similarities = rng.integers(0, 6 if trial % 2 else 1000, size=200) / 7
+        for k in (1, 2, 3, 8, 9):
+            assert nearest(similarities, k) == _partition_and_sort(similarities, k)
+
+
+def test_tanimoto_of_an_empty_fingerprint_is_zero() -> None:
+    matrix = FingerprintMatrix.of([Chem.MolFromSmiles(s) for s in ("CCO", "c1ccccc1")])
+    empty = fingerprint(Chem.MolFromSmiles(""))
+    assert not empty.any()
+    assert matrix.tanimoto(empty).tolist() == [0.0, 0.0]
+
+
 def test_shared_core_of_a_halogen_swap_covers_the_listed_substance() -> None:
     core = shared_core(
         Chem.MolFromSmiles("Cc1nnc2n1-c1ccc(Br)cc1C(c1ccccc1)=NC2"),  # bromazolam
