@@ -180,9 +180,17 @@ class TopicWatch:
             for tp, records in polled.items():
                 name = self._names[tp.topic]
                 for record in records:
-                    if name == ALERTS.name:
-                        self.alert_kinds[json.loads(record.value)["type"].split(".")[2]] += 1
                     self.counts[name] += 1
+                    if name == ALERTS.name:
+                        try:
+                            kind = json.loads(record.value)["type"].split(".")[2]
+                        except (ValueError, KeyError, IndexError, TypeError):
+                            kind = "unreadable"
+                        self.alert_kinds[kind] += 1
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
 
     def close(self) -> None:
         self._stop.set()
@@ -518,7 +526,8 @@ def play(
             time.sleep(0.05)
         if pending:
             names = [f.name for f in pending]
-            raise AssertionError(f"faults never triggered: {names}\n{pipeline.logs()}")
+            seen = f"watch {'alive' if watch.alive else 'dead'}, counts {dict(watch.counts)}"
+            raise AssertionError(f"faults never triggered: {names} ({seen})\n{pipeline.logs()}")
     finally:
         producer.close()
         watch.close()

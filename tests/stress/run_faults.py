@@ -165,21 +165,21 @@ def main() -> int:
             got, info = attempt(bootstrap, "broker-restart", [restart_fault], pause=pause)
             record("broker-restart", golden, got, info)
     if not args.skip_brokers:
-        with own_cluster(work / "cluster") as (bootstrap, port):
+        with own_cluster(work / "kafka-cluster") as (bootstrap, port):
             faults = [
                 Fault(
                     "cluster-node-stop",
                     "broker",
                     "node 2 of 3 stopped after the 40th detection",
                     after(DETECTIONS, 40),
-                    node_stop(work / "cluster", port, 2),
+                    node_stop(work / "kafka-cluster", port, 2),
                 ),
                 Fault(
                     "cluster-node-start",
                     "broker",
                     "node 2 started again after the 100th detection",
                     after(DETECTIONS, 100),
-                    node_start(work / "cluster", port, 2),
+                    node_start(work / "kafka-cluster", port, 2),
                 ),
             ]
             got, info = attempt(bootstrap, "cluster", faults, pause=pause, replication=3)
