@@ -736,25 +736,28 @@ def _at(obj: dict, dotted: str) -> Any:
     return obj
 
 
+ARRIVAL_ORDER = ("first_seen", "last_seen", "late")
+"""Of a jurisdiction's sightings: ``last_seen`` keeps the lab's time of a sighting counted before
+its seizure arrived even once the seizure re-dates it; ``late`` counts sightings that arrived
+more than the lateness after a later one (all counted all the same)."""
+
+
 def final_state(service: str, state: dict[str, Any]) -> Any:
     """What a state must end as whatever order its inputs came in.
 
     The registry's and the resolver's states are compared whole (their inputs meet one key in
     one partition, in offset order). Of the monitor's, what it knows of the substance and, per
     jurisdiction, the occurrences counted (each with its time, region, channel and samples),
-    their total, regions, channels and late count, and the alert's status. Left out, because they
-    follow from the order the inputs arrived in (which differs between runs without any fault):
-    when a jurisdiction was last judged, the alert's version count, a change deferred until the
-    monitor's copy of the schedule catches up, and ``first_seen``/``last_seen``, which keep the
-    lab's time of a sighting counted before its seizure arrived even once the seizure re-dates it.
+    their total, regions and channels, and the alert's status. Left out, because they follow
+    from the order the inputs arrived in (which differs between runs without any fault): when a
+    jurisdiction was last judged, the alert's version count, a change deferred until the
+    monitor's copy of the schedule catches up, and :data:`ARRIVAL_ORDER`.
     """
     if service != "analogue_monitor":
         return state
     jurisdictions = {}
     for j, local in state["jurisdictions"].items():
-        sightings = {
-            k: v for k, v in local["sightings"].items() if k not in ("first_seen", "last_seen")
-        }
+        sightings = {k: v for k, v in local["sightings"].items() if k not in ARRIVAL_ORDER}
         sightings["occurrences"] = {o["occurrence_id"]: o for o in sightings["occurrences"]}
         alert = local.get("alert")
         jurisdictions[j] = {"sightings": sightings, "alert": alert and alert["status"]}
