@@ -19,19 +19,19 @@ dates) and the changes' ``time``. An alert's envelope ``time`` is the point it w
 sighting, the change, or e.g. the stall deadline (proposal + ``stall_days``), whenever a sweep or
 a later event noticed it. So the alerts do not depend on sweep timing.
 
-**Late inputs.** The two input paths lag each other: a sweep or a change may already have judged
-a jurisdiction at 22 July (``evaluated_at``) when a sighting of 9 July arrives from a lagging
-resolver. That sighting is not judged at 22 July (where a pending amendment may cover it) but at
-its own time, and every point after it up to ``evaluated_at`` is judged again in order, now
-counting it: the alert is raised on 9 July and suppressed on 22 July, as if the inputs had come in
-event-time order. A late change (the legislation path lagging) is judged the same way from its
-time, and a sweep that finds a newer copy of the schedule judges again from the alert's last
-version. The one limit is what is already published: versions are never rewritten, so nothing
-is judged before the alert's last version (``AlertTrack.time``); an input older than that is
-judged from that version's time (for a sighting this can only mean an update). So a lagging
-detection path changes no transition and no alert time. A lagging legislation path can: a
-sighting judged against a copy of the schedule that lacks a proposal not yet read may raise an
-alert that the proposal then suppresses; nothing here can know that the registry is behind.
+**Late inputs.** The two input paths lag each other: a sweep or a change may already have judged a
+jurisdiction at 22 July (``evaluated_at``) when a sighting of 9 July arrives from a lagging
+resolver. That sighting is not judged at 22 July (where a pending amendment may cover it) but at its
+own time, and every point after it up to ``evaluated_at`` is judged again in order, now counting it:
+the alert is raised on 9 July and suppressed on 22 July, as if the inputs had come in event-time
+order. A late change (the legislation path lagging) is judged the same way from its time, and a
+sweep or input that finds a newer copy of the schedule judges again from the alert's last version.
+The one limit is what is already published: versions are never rewritten, so nothing is judged
+before the alert's last version (``AlertTrack.time``); an input older than that is judged from that
+version's time (for a sighting this can only mean an update). So a lagging detection path changes no
+transition and no alert time. A lagging legislation path can: a sighting judged against a copy of
+the schedule that lacks a proposal not yet read may raise an alert that the proposal then
+suppresses; nothing here can know that the registry is behind.
 
 Every sighting counts, however late. ``lateness_days`` is how far the detection path may deliver
 out of order (behind the latest ``seen_at`` read on the partition, its clock) and still be
