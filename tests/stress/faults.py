@@ -870,8 +870,8 @@ WORKER_FAULTS: tuple[Fault, ...] = (
     Fault(
         "resolver-fresh-disk",
         RESOLVER,
-        "SIGKILL right after the 150th detection; state folder deleted: full restore",
-        after(DETECTIONS, 150),
+        "SIGKILL right after the 125th detection; state folder deleted: full restore",
+        after(DETECTIONS, 125),
         kill_fresh_disk,
     ),
     Fault(
