@@ -18,7 +18,7 @@ help:
 	@echo "make test   set up and run the whole test suite (starts its own broker)"
 	@echo "make up / make down   broker and services as background processes (logs in $(RUN_DIR)/logs)"
 	@echo "make lint   ruff and mypy;  make bench   the benchmarks"
-	@echo "make stress every fault point, repeated, a broker restart and a 3-broker cluster (~30 min)"
+	@echo "make stress every fault point, repeated, a broker restart and a 3-broker cluster (~35 min)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
