@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -75,16 +76,45 @@ class StateTooLarge(Exception):
     """Storing this state would stop the worker: the input that led to it is dead-lettered."""
 
 
+class StateNotStored(Exception):
+    """A state's changelog record was not delivered: the input must not be acknowledged."""
+
+
 class StateTable(Generic[S]):
     """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
 
     Values travel as the model's JSON (faust's json serializer), so the changelog topic is
     readable with any Kafka client, and a state's shape is checked when it is read back.
+
+    Faust queues a table's changelog records in a buffer that its commit does not reliably
+    drain (``ProducerBuffer.flush`` gives up after 0.1 s without a send, and a record being
+    handed to the client is no longer counted), so an input's offset could be committed before
+    the state it produced reached the changelog; a worker killed then lost that state for good
+    (found by tests/stress/test_faults.py). The table keeps the futures of its changelog
+    records, and :meth:`stored` waits for their delivery before the input is acknowledged.
     """
 
     def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
         self.model = model
         self.table = app.Table(name, default=None, key_type=str, partitions=partitions)
+        self._unconfirmed: list[asyncio.Future[Any]] = []
+        send_changelog = self.table.send_changelog
+
+        def send_and_keep(*args: Any, **kwargs: Any) -> Any:
+            future = send_changelog(*args, **kwargs)
+            self._unconfirmed.append(future)
+            return future
+
+        self.table.send_changelog = send_and_keep  # type: ignore[method-assign]
+
+    async def stored(self) -> None:
+        """Wait until every changelog record written so far is on the broker."""
+        unconfirmed, self._unconfirmed = self._unconfirmed, []
+        try:
+            await asyncio.gather(*unconfirmed)
+        except Exception as error:
+            failed = f"the {self.table.name} changelog write failed: {error!r}"
+            raise StateNotStored(failed) from error
 
     def get(self, key: str) -> S | None:
         value = self.table.get(key)
@@ -195,6 +225,12 @@ class StreamService:
         self.metrics.consumed.labels(event.type).inc()
         try:
             await handle(event, message)
+        except StateNotStored:
+            # Not the message's fault, and acknowledging it would lose its state: stop the way
+            # a crash does (no commit), so that a restarted worker handles it again.
+            log.critical("state not stored; stopping", exc_info=True, extra={"event_id": event.id})
+            logging.shutdown()
+            os._exit(70)
         except Exception as error:  # a bug or a poison message must not stop the service
             log.exception("handler failed", extra={"handler": name, "event_id": event.id})
             await self.dead_letter(message, error)
@@ -223,6 +259,7 @@ class StreamService:
     async def apply(self, outcome: Any, table: StateTable[Any], key: str, message: Message) -> None:
         """Store the handler's new state, send its events, dead-letter its rejections."""
         table.put(key, outcome.state)
+        await table.stored()
         await self.send_all(outcome.emits)
         for part, rejection in enumerate(outcome.rejections):
             error = ContractError(rejection.error_class, rejection.reason)
