@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
@@ -122,25 +123,30 @@ def publish(settings: ServiceSettings, events: Iterable[Envelope], pace_s: float
     return sent
 
 
-def read_topic(settings: ServiceSettings, topic: Topic) -> list[Envelope]:
-    """Everything on ``topic`` now, from the beginning."""
+def read_records(settings: ServiceSettings, name: str) -> list[ConsumerRecord]:
+    """Every record on the topic called ``name`` now, from the beginning, without a group."""
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_auto_commit=False,
         **kafka_python_args(settings),
     )
-    name = topic_name(topic, settings.topic_namespace)
     try:
-        partitions = [TopicPartition(name, p) for p in range(topic.partitions)]
+        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         ends = consumer.end_offsets(partitions)
-        records = []
+        records: list[ConsumerRecord] = []
         while any(consumer.position(tp) < end for tp, end in ends.items()):
             for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(batch)
     finally:
         consumer.close()
+    return records
+
+
+def read_topic(settings: ServiceSettings, topic: Topic) -> list[Envelope]:
+    """Everything on ``topic`` now, from the beginning, in the order it was written."""
+    records = read_records(settings, topic_name(topic, settings.topic_namespace))
     return [decode(r.value) for r in sorted(records, key=lambda r: r.timestamp)]
 
 

@@ -39,6 +39,7 @@ from e2e_harness import (  # noqa: E402
     PIPELINE,
     Pipeline,
     lifecycle,
+    read_records,
     read_topic,
     schedule_published,
     settled_alerts,
@@ -569,20 +570,7 @@ def read_tables(settings: ServiceSettings) -> dict[str, dict[str, Any]]:
 
 
 def _read_raw(settings: ServiceSettings, name: str) -> list[tuple[bytes, bytes | None]]:
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
-    )
-    try:
-        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        records = []
-        while any(consumer.position(tp) < end for tp, end in ends.items()):
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(batch)
-    finally:
-        consumer.close()
+    records = read_records(settings, name)
     # Offsets order one key's records (a key lives in one partition).
     records.sort(key=lambda r: (r.partition, r.offset))
     return [(r.key, r.value) for r in records]
@@ -977,3 +965,23 @@ def node_start(folder: Path, port: int, node: int) -> Action:
         return fired
 
     return action
+
+
+def node_lost_and_back(folder: Path, port: int) -> list[Fault]:
+    """Node 2 of the cluster stopped after the 40th detection, started after the 100th."""
+    return [
+        Fault(
+            "cluster-node-stop",
+            "broker",
+            "node 2 of 3 stopped after the 40th detection",
+            after(DETECTIONS, 40),
+            node_stop(folder, port, 2),
+        ),
+        Fault(
+            "cluster-node-start",
+            "broker",
+            "node 2 started again after the 100th detection",
+            after(DETECTIONS, 100),
+            node_start(folder, port, 2),
+        ),
+    ]

@@ -32,8 +32,7 @@ from faults import (
     after,
     broker_restart,
     compare,
-    node_start,
-    node_stop,
+    node_lost_and_back,
     own_broker,
     own_cluster,
     play,
@@ -166,22 +165,7 @@ def main() -> int:
             record("broker-restart", golden, got, info)
     if not args.skip_brokers:
         with own_cluster(work / "kafka-cluster") as (bootstrap, port):
-            faults = [
-                Fault(
-                    "cluster-node-stop",
-                    "broker",
-                    "node 2 of 3 stopped after the 40th detection",
-                    after(DETECTIONS, 40),
-                    node_stop(work / "kafka-cluster", port, 2),
-                ),
-                Fault(
-                    "cluster-node-start",
-                    "broker",
-                    "node 2 started again after the 100th detection",
-                    after(DETECTIONS, 100),
-                    node_start(work / "kafka-cluster", port, 2),
-                ),
-            ]
+            faults = node_lost_and_back(work / "kafka-cluster", port)
             got, info = attempt(bootstrap, "cluster", faults, pause=pause, replication=3)
             record("cluster: node 2 stopped, started", golden, got, info)
     totals = {

@@ -4,13 +4,15 @@ Story: the Kazakhstan year is played once without faults (the golden run), then 
 workers of all three services are killed with SIGKILL at four observable points (right after an
 alert, with detections in flight, right after a schedule snapshot, a second worker while it joins)
 and restarted; again with the monitor killed twice, the second time while it restores its table
-from the changelog on an empty state folder; and again on a broker of the test's own that is
-stopped and started on the same data mid-year. Each time: every alert of the golden run and no
-other, with its lifecycle, updates and final status; no version with two different bodies;
-versions 1..n; the same final state of every service's table (``faults.compare``).
+from the changelog on an empty state folder; again on a broker of the test's own that is
+stopped and started on the same data mid-year; and on a 3-broker cluster of its own
+(replication 3, min ISR 2) that loses a node mid-year and gets it back later. Each time: every
+alert of the golden run and no other, with its lifecycle, updates and final status; no version
+with two different bodies; versions 1..n; the same final state of every service's table
+(``faults.compare``).
 
 The short version of ``make stress`` (``tests/stress/run_faults.py``), which runs every point,
-repeated, and a 3-broker cluster losing a node. Figures go to ``test-artifacts/faults_ci.json``.
+repeated, some with publication going on. Figures go to ``test-artifacts/faults_ci.json``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from faults import (
     after,
     broker_restart,
     compare,
+    node_lost_and_back,
     own_broker,
+    own_cluster,
     play,
     result,
 )
@@ -53,9 +57,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FIGURES: dict[str, dict] = {}
 
 
-def _settings(bootstrap: str, label: str) -> ServiceSettings:
+def _settings(bootstrap: str, label: str, replication: int = 1) -> ServiceSettings:
     return ServiceSettings(
-        KAFKA_BOOTSTRAP_SERVERS=bootstrap, AW_TOPIC_NAMESPACE=f"t-{label}-{uuid.uuid4().hex[:8]}."
+        KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+        AW_TOPIC_NAMESPACE=f"t-{label}-{uuid.uuid4().hex[:8]}.",
+        AW_REPLICATION_FACTOR=replication,
     )
 
 
@@ -112,3 +118,15 @@ def test_a_broker_restarted_mid_year_loses_no_alert(tmp_path: Path, golden: Resu
         )
         got = _play(_settings(bootstrap, "restart"), tmp_path, [fault], "broker-restart")
     _same(golden, got, "broker-restart")
+
+
+def test_a_cluster_losing_a_node_loses_no_alert(tmp_path: Path, golden: Result) -> None:
+    """Three brokers, every topic and changelog with replication 3 and min ISR 2: one node
+    stopped mid-year and started again later, the services on the other two meanwhile."""
+    folder = tmp_path / "cluster"
+    with own_cluster(folder) as (bootstrap, port):
+        faults = node_lost_and_back(folder, port)
+        run = tmp_path / "run"
+        run.mkdir()
+        got = _play(_settings(bootstrap, "cluster", replication=3), run, faults, "cluster")
+    _same(golden, got, "cluster")
