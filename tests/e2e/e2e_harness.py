@@ -75,11 +75,13 @@ class Pipeline:
         settings: ServiceSettings,
         workdir: Path,
         service_env: dict[str, dict[str, str]] | None = None,
+        names: Iterable[str] = PIPELINE,
     ) -> Iterator[Pipeline]:
-        """The stream services started on the table's topics, stopped even when a test fails."""
+        """The services ``names`` (default: the stream services) started on the table's topics,
+        stopped even when a test fails."""
         ensure_topics(settings)
         pipeline = cls(settings, workdir, service_env=dict(service_env or {}))
-        for name in PIPELINE:
+        for name in names:
             pipeline.start(name)
         try:
             yield pipeline

@@ -33,7 +33,7 @@ from kafka import KafkaProducer
 from contracts.topics import LAB_RESULTS, SEIZURES
 from services.catalog import SERVICES
 from services.platform.settings import ServiceSettings
-from services.platform.topics import ensure_topics, topic_name
+from services.platform.topics import topic_name
 from services.scenario import build_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,17 +63,10 @@ def _free_port() -> int:
 def metered_pipeline(kafka_settings: ServiceSettings, tmp_path: Path) -> Iterator[Pipeline]:
     """The pipeline fixture's services and the alert board (every service Prometheus scrapes),
     each serving /metrics on a fixed free port."""
-    ensure_topics(kafka_settings)
     env = {name: {"AW_METRICS_PORT": str(_free_port())} for name in SCRAPED}
     env["alert_board"]["AW_BOARD_PORT"] = str(_free_port())  # not 8088: a demo may hold it
-    running = Pipeline(kafka_settings, tmp_path, service_env=env)
-    for name in SCRAPED:
-        running.start(name)
-    try:
+    with Pipeline.running(kafka_settings, tmp_path, service_env=env, names=SCRAPED) as running:
         yield running
-    finally:
-        for name in list(running.procs):
-            running.stop(name)
 
 
 @dataclass
