@@ -4,8 +4,9 @@ A service's ``app.py`` builds one :class:`StreamService`, declares its state tab
 consumers, and hands each decoded event to a pure handler from ``handlers.py``. Everything a
 handler returns (new state, events to send, rejections) is applied by :meth:`StreamService.apply`.
 
-Processing is at-least-once: faust flushes the producer before committing offsets, and the
-handlers make a redelivered event a no-op (dedup by event id, versions derived from state).
+Processing is at-least-once: an input is acknowledged only once the state it produced is on its
+changelog (:meth:`StateTable.stored`), faust flushes the producer before committing offsets, and
+the handlers make a redelivered event a no-op (dedup by event id, versions derived from state).
 """
 
 from __future__ import annotations
