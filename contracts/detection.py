@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from contracts.envelope import Id, Name, OutgoingEvent, OutgoingModel, Ref
+from contracts.progress import InputOrder
 from contracts.seizure import Channel
 from contracts.substances import InchiKey, MatchKey, Smiles
 
@@ -39,6 +40,9 @@ class SubstanceDetectedData(OutgoingModel):
         description="When it was seen: the seizure time, or the analysis time without a seizure"
     )
     lab_event_id: Id = Field(description="Envelope id of the lab result this came from")
+    order: InputOrder | None = Field(
+        default=None, description="Where the agency event this came from stands in event time"
+    )
 
 
 class SubstanceDetected(OutgoingEvent):

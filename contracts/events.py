@@ -31,6 +31,7 @@ from contracts.legislation import (
     AmendmentWithdrawn,
     BaselineListed,
 )
+from contracts.progress import ProgressReported
 from contracts.schedule import ScheduleChanged, ScheduleSnapshot, SweepRequested
 from contracts.seizure import SeizureItemLinked, SeizureReported
 
@@ -48,6 +49,7 @@ Event = Annotated[
     | ScheduleChanged
     | ScheduleSnapshot
     | SweepRequested
+    | ProgressReported
     | AlertRaised
     | AlertUpdated
     | AlertSuppressed

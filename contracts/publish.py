@@ -20,7 +20,7 @@ from typing import Any
 
 from contracts.envelope import Envelope, IncomingEvent
 from contracts.events import EVENT_MODELS
-from contracts.topics import TOPICS, Topic, topic_for_type
+from contracts.topics import PROGRESS, PROGRESS_KEY, TOPICS, Topic, topic_for_type
 
 CONTRACTS_DIR = Path(__file__).resolve().parent
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -83,7 +83,7 @@ def _operations(topic: Topic) -> dict[str, Any]:
 
 def _message(type_: str) -> dict[str, Any]:
     model = EVENT_MODELS[type_]
-    topic = topic_for_type(type_)
+    key = PROGRESS_KEY if type_ == PROGRESS else topic_for_type(type_).key
     tolerant = issubclass(model, IncomingEvent)
     return {
         "name": model.__name__,
@@ -98,7 +98,7 @@ def _message(type_: str) -> dict[str, Any]:
         "payload": {"$ref": f"schemas/{type_}.json"},
         "bindings": {
             "kafka": {
-                "key": {"type": "string", "description": topic.key},
+                "key": {"type": "string", "description": key},
                 "bindingVersion": KAFKA_BINDING_VERSION,
             }
         },

@@ -26,6 +26,7 @@ from contracts.envelope import (
     Title,
 )
 from contracts.legislation import Instrument, check_expiry
+from contracts.progress import InputOrder
 from contracts.substances import GroupDefinition, ListedSubstance, MatchKey, Structure
 
 
@@ -123,6 +124,9 @@ class ScheduleChangedData(OutgoingModel):
         ge=0,
         description="The schedule version (ScheduleState.version) that includes this change: "
         "evaluate the change against a copy of the schedule at least this new",
+    )
+    order: InputOrder | None = Field(
+        default=None, description="Where the legislation event this came from stands in time"
     )
 
 

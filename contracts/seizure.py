@@ -30,6 +30,7 @@ from contracts.envelope import (
     OutgoingEvent,
     OutgoingModel,
 )
+from contracts.progress import InputOrder
 
 
 class Channel(StrEnum):
@@ -99,6 +100,9 @@ class SeizureItemLinkedData(OutgoingModel):
     mass_g: float = Field(ge=0)
     presumptive_name: Name | None = None
     jurisdiction: Jurisdiction
+    order: InputOrder | None = Field(
+        default=None, description="Where the seizure this came from stands in event time"
+    )
 
 
 class SeizureItemLinked(OutgoingEvent):

@@ -27,9 +27,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+PROGRESS = "aw.stream.progress.v1"
+"""Progress records travel on the internal topics beside the events they follow
+(``contracts.progress``), keyed ``progress:<partition>``: the one type carried by several topics."""
+PROGRESS_KEY = "progress:<partition> (a progress record is sent to that partition)"
+
 DAY_MS = 24 * 60 * 60 * 1000
 FOREVER = -1
 TWO_YEARS_MS = 730 * DAY_MS
+
+
+def _progress_or(event: Any, key: Callable[[], str]) -> str:
+    """A progress record's key, or ``key()`` for any other event."""
+    return str(event.key) if event.type == PROGRESS else key()
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,8 @@ LEGISLATION = Topic(
 SEIZURE_ITEMS = Topic(
     name="aw.resolver.seizure-items",
     key="sample id (data.sample_id), co-partitioned with aw.lab-results",
-    key_of=lambda event: event.data.sample_id,
-    value_types=("aw.seizure.item-linked.v1",),
+    key_of=lambda event: _progress_or(event, lambda: event.data.sample_id),
+    value_types=("aw.seizure.item-linked.v1", PROGRESS),
     partitions=LAB_RESULTS.partitions,
     cleanup_policy="compact",
     retention_ms=FOREVER,
@@ -126,8 +136,8 @@ SEIZURE_ITEMS = Topic(
 DETECTIONS = Topic(
     name="aw.detections",
     key="substance match key (data.match_key), co-partitioned with aw.schedule.changes",
-    key_of=lambda event: event.data.match_key,
-    value_types=("aw.substance.detected.v1",),
+    key_of=lambda event: _progress_or(event, lambda: event.data.match_key),
+    value_types=("aw.substance.detected.v1", PROGRESS),
     partitions=6,
     cleanup_policy="delete",
     retention_ms=TWO_YEARS_MS,
@@ -152,8 +162,8 @@ SCHEDULE_STATE = Topic(
 SCHEDULE_CHANGES = Topic(
     name="aw.schedule.changes",
     key="substance match key (data.match_key), co-partitioned with aw.detections",
-    key_of=lambda event: event.data.match_key,
-    value_types=("aw.schedule.changed.v1",),
+    key_of=lambda event: _progress_or(event, lambda: event.data.match_key),
+    value_types=("aw.schedule.changed.v1", PROGRESS),
     partitions=DETECTIONS.partitions,
     cleanup_policy="delete",
     retention_ms=TWO_YEARS_MS,
@@ -220,7 +230,9 @@ TOPICS: tuple[Topic, ...] = (
     DEAD_LETTERS,
 )
 
-_BY_TYPE: dict[str, Topic] = {t: topic for topic in TOPICS for t in topic.value_types}
+_BY_TYPE: dict[str, Topic] = {
+    t: topic for topic in TOPICS for t in topic.value_types if t != PROGRESS
+}
 
 
 def topic_for_type(type_: str) -> Topic:
@@ -229,6 +241,8 @@ def topic_for_type(type_: str) -> Topic:
     >>> topic_for_type("aw.alert.resolved.v1").name
     'aw.alerts'
     """
+    if type_ == PROGRESS:
+        raise KeyError(f"{PROGRESS} travels beside the events it follows, on several topics")
     try:
         return _BY_TYPE[type_]
     except KeyError:

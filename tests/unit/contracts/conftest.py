@@ -42,6 +42,7 @@ from contracts.legislation import (
     BaselineListed,
     BaselineListedData,
 )
+from contracts.progress import ProgressData, ProgressReported
 from contracts.schedule import (
     Amendment,
     GroupListing,
@@ -224,6 +225,12 @@ def _internal() -> list[Envelope]:
         SweepRequested(
             **_envelope("ev-sweep-1", at=at),
             data=SweepRequestedData(partition=4, as_of=at),
+        ),
+        ProgressReported(
+            **_envelope("progress/aw.seizures/2/1", at=at),
+            data=ProgressData(
+                partition=4, origin="aw.seizures/2", through=at, schedule_versions={"KZ": 7}
+            ),
         ),
         ScheduleSnapshot(
             **_envelope("ev-snap-1", at=at),

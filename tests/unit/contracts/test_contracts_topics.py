@@ -10,6 +10,7 @@ from contracts.topics import (
     DEAD_LETTERS,
     DETECTIONS,
     LAB_RESULTS,
+    PROGRESS,
     SCHEDULE_CHANGES,
     SEIZURE_ITEMS,
     SWEEPS,
@@ -47,10 +48,22 @@ def test_the_table_is_the_architecture_table():
     assert declared == ARCHITECTURE
 
 
-def test_every_event_type_is_carried_by_exactly_one_topic():
-    carried = [type_ for topic in TOPICS for type_ in topic.value_types]
+def test_every_event_type_is_carried_by_exactly_one_topic_but_progress():
+    carried = [type_ for topic in TOPICS for type_ in topic.value_types if type_ != PROGRESS]
 
-    assert sorted(carried) == sorted(EVENT_MODELS)
+    assert sorted(carried) == sorted(set(EVENT_MODELS) - {PROGRESS})
+
+
+def test_progress_travels_on_every_internal_topic_an_ordered_stage_reads():
+    # The resolver's sample stage reads seized items, the monitor detections and changes: each
+    # hears on them how far the stage before it has got (contracts/progress.py).
+    assert {t.name for t in TOPICS if PROGRESS in t.value_types} == {
+        SEIZURE_ITEMS.name,
+        DETECTIONS.name,
+        SCHEDULE_CHANGES.name,
+    }
+    with pytest.raises(KeyError, match="several topics"):
+        topic_for_type(PROGRESS)
 
 
 def test_joined_topics_are_co_partitioned():
