@@ -1,16 +1,16 @@
 """Analogue monitor: sightings and schedule changes in, alerts out.
 
-One agent reads ``aw.detections``, ``aw.schedule.changes`` and ``aw.monitor.sweeps`` (all keyed
-by match key or partition, all with the same partition count), so everything about one
-substance meets one ``SubstanceState`` in a changelog-backed table. Every worker follows the
-whole of ``aw.schedule.state`` (a compacted topic) to classify against any jurisdiction.
+One ordered stage reads ``aw.detections`` and ``aw.schedule.changes`` (both keyed by match key,
+with the same partition count), so everything about one substance meets one ``SubstanceState`` in
+a changelog-backed table. Every worker follows the whole of ``aw.schedule.state`` (a compacted
+topic) to classify against any jurisdiction.
 
-A timer sends one sweep request to each partition this worker owns whenever event time or a
-schedule has moved; the sweep runs in that partition's stream, where its state may be written.
-It judges as of the latest event time seen on any input, but forgets a substance, or drops
-occurrences, only by the latest sighting its partition holds (the detection path's own clock, read
-from the states, so a restart keeps it): a legislation path running ahead of a lagging resolver
-cannot make the monitor drop occurrences still to be counted.
+Inputs are handled in the order of the agency events they came from, once the resolver and the
+registry have both got past them (``services.platform.ordered``): a substance meets its sightings
+and its legal changes in the order the offline replay gives them, whatever the pace of arrival.
+Each time a partition's event time passes a UTC midnight, its substances are swept as of that
+midnight (stall deadlines, group rules, lapses, occurrences out of the window), as the replay
+sweeps.
 """
 
 from __future__ import annotations
@@ -22,20 +22,24 @@ from functools import partial
 from aiokafka.partitioner import DefaultPartitioner
 from faust.types import Message
 
-from contracts.codec import decode, encode
+from contracts.codec import decode
 from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope
-from contracts.schedule import ScheduleSnapshot, SweepRequested, SweepRequestedData
-from contracts.topics import DETECTIONS, SCHEDULE_CHANGES, SCHEDULE_STATE, SWEEPS
+from contracts.progress import ProgressData
+from contracts.schedule import ScheduleSnapshot
+from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHANGES, SCHEDULE_STATE
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
 from services.domain.lifecycle import AlertRule
+from services.domain.ordering import Key
+from services.domain.timeline import start_of
 from services.platform.follower import CompactedFollower
+from services.platform.ordered import OrderedStage, origin
 from services.platform.stream import StreamService
-from services.platform.topics import topic_name
 
 NAME = "analogue_monitor"
+RESOLVER = "substance_resolver"
 log = logging.getLogger(__name__)
 
 
@@ -56,12 +60,10 @@ def alert_rules(settings: MonitorSettings):  # -> Callable[[str], AlertRule]
 
 
 class Schedules:
-    """Every jurisdiction's latest schedule, as the follower reads it; and event time seen."""
+    """Every jurisdiction's latest schedule, as the follower reads it."""
 
     def __init__(self) -> None:
         self.views: dict[str, handlers.ScheduleView] = {}
-        self.latest_time: dt.datetime | None = None
-        self.changed = False
 
     def on_record(self, key: bytes, value: bytes | None) -> None:
         if value is None:
@@ -69,12 +71,36 @@ class Schedules:
         snapshot = decode(value, accept=SCHEDULE_STATE.types)
         assert isinstance(snapshot, ScheduleSnapshot)
         self.views[snapshot.jurisdiction] = handlers.ScheduleView.from_snapshot(snapshot)
-        self.observe(snapshot.time)
-        self.changed = True
 
-    def observe(self, time: dt.datetime) -> None:
-        if self.latest_time is None or time > self.latest_time:
-            self.latest_time = time
+    def as_new_as(self, progress: ProgressData) -> bool:
+        """Whether every schedule the registry had published by ``progress`` has been read."""
+        for jurisdiction, version in progress.schedule_versions.items():
+            view = self.views.get(jurisdiction)
+            if view is None or view.version < version:
+                return False
+        return True
+
+
+def origins(partition: int) -> list[str]:
+    """What a monitor partition waits for: every resolver partition and legislation partition."""
+    return [
+        *(origin(RESOLVER, p) for p in range(LAB_RESULTS.partitions)),
+        *(origin(LEGISLATION, r) for r in range(LEGISLATION.partitions)),
+    ]
+
+
+def sweep_time(last: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
+    """The midnight to sweep as of when event time moves from ``last`` to ``now``: the start of
+    ``now``'s UTC day once it passes a midnight (the replay's rule), else None.
+
+    >>> t = dt.datetime(2025, 3, 1, 22, tzinfo=dt.UTC)
+    >>> sweep_time(t, t + dt.timedelta(hours=1)), sweep_time(t, t + dt.timedelta(days=2)).day
+    (None, 3)
+    """
+    if last is None or now <= last:
+        return None
+    midnight = start_of(last.astimezone(dt.UTC).date() + dt.timedelta(days=1))
+    return start_of(now.astimezone(dt.UTC).date()) if now >= midnight else None
 
 
 def build(settings: MonitorSettings) -> StreamService:
@@ -88,7 +114,8 @@ def build(settings: MonitorSettings) -> StreamService:
     )
     partitioner = DefaultPartitioner()
     partitions = list(range(DETECTIONS.partitions))
-    swept_at: dict[int, tuple[dt.datetime | None, int]] = {}
+    clock: dict[int, dt.datetime] = {}
+    """Per partition, the event time it has reached (for the midnight sweeps)."""
 
     async def apply(outcome, key: str, message: Message) -> None:
         if outcome.duplicate:
@@ -103,75 +130,66 @@ def build(settings: MonitorSettings) -> StreamService:
             if body.time_to_control_days is not None and emitted.event.type.endswith("resolved.v1"):
                 metrics.time_to_control.observe(body.time_to_control_days * DAY)
 
-    async def on_event(event: Envelope, message: Message) -> None:
-        await follower.ready.wait()  # never judge with a schedule not yet read
-        if isinstance(event, SweepRequested):
-            await sweep_partition(event, message)
+    async def reach(partition: int, time: dt.datetime | None, message: Message) -> None:
+        """Event time on ``partition`` has reached ``time``: sweep if it passed a midnight."""
+        if time is None:
             return
-        schedules.observe(
-            event.data.seen_at if isinstance(event, SubstanceDetected) else event.time
-        )
-        key = DETECTIONS.key_of(event)  # the match key, on detections and changes alike
+        last = clock.get(partition)
+        if last is None or time > last:
+            clock[partition] = time
+        as_of = sweep_time(last, time)
+        if as_of is not None:
+            await sweep_partition(partition, as_of, message)
+
+    async def on_input(event: Envelope, key: Key, partition: int, message: Message) -> None:
+        await follower.ready.wait()  # never judge with a schedule not yet read
+        await reach(partition, key.time, message)
+        match_key = DETECTIONS.key_of(event)  # the match key, on detections and changes alike
         handle = (
             handlers.handle_detection
             if isinstance(event, SubstanceDetected)
             else handlers.handle_schedule_changed
         )
-        outcome = await service.run(handle, event, substances.get(key), deps)
-        await apply(outcome, key, message)
+        outcome = await service.run(handle, event, substances.get(match_key), deps)
+        await apply(outcome, match_key, message)
 
-    async def sweep_partition(request: SweepRequested, message: Message) -> None:
-        partition = request.data.partition
+    async def released(partition: int, time: dt.datetime | None, message: Message) -> None:
+        await follower.ready.wait()
+        await reach(partition, time, message)
+
+    async def sweep_partition(partition: int, as_of: dt.datetime, message: Message) -> None:
         tally = SweepTally()
         keys = [
             key
             for key in sorted(substances.keys())
             if partitioner(key.encode(), partitions, partitions) == partition
         ]
-        # The detection path's clock on this partition, from the states (so a restart keeps it).
+        # What a sweep may forget is judged by the detection path's clock on this partition (the
+        # latest sighting it holds, read from the states so that a restart keeps it).
         seen = (handlers.last_sighting(s) for s in map(substances.get, keys) if s is not None)
-        clock = max((t for t in seen if t is not None), default=None)
-        sweep = partial(handlers.sweep, sightings_through=clock)
+        sweep = partial(
+            handlers.sweep, sightings_through=max((t for t in seen if t is not None), default=None)
+        )
         for key in keys:
             state = substances.get(key)
             if state is None:
                 continue
-            outcome = await service.run(sweep, state, deps, request.data.as_of)
+            outcome = await service.run(sweep, state, deps, as_of)
             await apply(outcome, key, message)
             if outcome.state is not None:
-                _tally(tally, outcome.state, request.data.as_of)
-        metrics.observe_sweep(partition, tally, owned_partitions())
-
-    def owned_partitions() -> list[int]:
-        detections = topic_name(DETECTIONS, settings.topic_namespace)
-        return sorted(
-            tp.partition for tp in service.app.consumer.assignment() if tp.topic == detections
-        )
-
-    async def request_sweeps() -> None:
-        """Ask each partition this worker owns to sweep, when time or a schedule moved."""
-        if not follower.ready.is_set() or schedules.latest_time is None:
-            return
-        owned = owned_partitions()
-        version = sum(v.version for v in schedules.views.values())
-        for partition in owned:
-            if swept_at.get(partition) == (schedules.latest_time, version):
-                continue
-            swept_at[partition] = (schedules.latest_time, version)
-            request = SweepRequested(
-                id=f"sweep/{partition}/{schedules.latest_time.isoformat()}/{version}",
-                source=NAME,
-                time=schedules.latest_time,
-                published=dt.datetime.now(dt.UTC),
-                data=SweepRequestedData(partition=partition, as_of=schedules.latest_time),
-            )
-            await service.topic(SWEEPS).send(
-                key=SWEEPS.key_of(request).encode(), value=encode(request), partition=partition
-            )
+                _tally(tally, outcome.state, as_of)
+        metrics.observe_sweep(partition, tally, stage.owned())
 
     service.app.task(follower.run)
-    service.app.timer(interval=settings.sweep_interval_s)(request_sweeps)
-    service.consume("substances", [DETECTIONS, SCHEDULE_CHANGES, SWEEPS], on_event)
+    stage = OrderedStage(
+        service,
+        "substances",
+        [DETECTIONS, SCHEDULE_CHANGES],
+        origins,
+        on_input,
+        ready=schedules.as_new_as,
+        released=released,
+    )
     return service
 
 

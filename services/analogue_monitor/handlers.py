@@ -325,7 +325,10 @@ def _pruned(
     the point last judged, or at a sighting still to come, which is at most the lateness behind
     the detection path's clock."""
     local = state.local(j)
-    earliest = _earliest(local.evaluated_at, sightings_through - rule.lateness)
+    # By the substance's own latest sighting there too: a sighting more than the lateness before
+    # it is late, and may find the older ones gone; one within the lateness never does.
+    clock = _earliest(local.sightings.last_seen, sightings_through)
+    earliest = _earliest(local.evaluated_at, clock - rule.lateness)
     sightings = local.sightings.pruned(earliest - rule.window)
     if sightings is local.sightings:
         return state

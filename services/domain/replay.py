@@ -1,12 +1,16 @@
 """The whole pipeline offline: events in, every event the services would emit out, in order.
 
-:func:`replay` runs the same handlers the services run, with a dict per state table, and feeds
-each emitted internal event (seized items, detections, schedule snapshots and changes) back in
-before the next input, first in first out. As event time passes a UTC midnight, every substance
-is swept as of that midnight (the services sweep as of their event-time watermark); ``until``
-adds a last sweep, e.g. to see a stall deadline that no later event reaches. A sweep may forget a
-substance no sighting to come could count with, judged by the latest sighting fed
-(``sighted_through``), as the services judge by the latest their partition has read.
+:func:`replay` takes the agency events in event-time order (:func:`in_event_time`: by ``time``,
+then ``id``), whatever order the file has them in: the order every stage of the services takes
+its inputs in (``services.domain.ordering``). It runs the same handlers the services run, with a
+dict per state table, and feeds each emitted internal event (seized items, detections, schedule
+snapshots and changes) back in before the next input, first in first out. :class:`Replay` itself
+takes events in the order given (the tests use it to hand the handlers an input out of order).
+As event time passes a UTC midnight, every substance is swept as of that midnight, as each
+monitor partition is when its event time passes one; ``until`` adds a last sweep, e.g. to see a
+stall deadline that no later event reaches. A sweep may forget a substance no sighting to come
+could count with, judged by the latest sighting fed (``sighted_through``), as the services judge
+by the latest their partition has read.
 
 Scenario tests drive it (events in, exact alerts out), the e2e tests compare the services against
 it, and ``analogue-watch replay`` runs it over a file.
@@ -34,6 +38,7 @@ from services.chemistry import Parent, standardise
 from services.domain.classifier import chemistry_classifier
 from services.domain.effects import Emit, Outcome, Rejection
 from services.domain.lifecycle import AlertRule
+from services.domain.ordering import order_key
 from services.domain.timeline import start_of
 from services.schedule_registry import handlers as registry
 from services.substance_resolver import handlers as resolver
@@ -155,16 +160,23 @@ class Replay:
         return outcome.emits
 
 
+def in_event_time(events: Iterable[Envelope]) -> list[Envelope]:
+    """``events`` in the order every stage takes them: by time, then id (a resend stays beside
+    its first sending, in the order given)."""
+    return sorted(events, key=order_key)
+
+
 def replay(
     events: Iterable[Envelope],
     deps: ReplayDeps | None = None,
     *,
     until: dt.datetime | None = None,
 ) -> list[Emit]:
-    """Every event the pipeline emits for ``events``, in order (alerts included)."""
+    """Every event the pipeline emits for ``events``, taken in event-time order (alerts
+    included)."""
     deps = deps or ReplayDeps()
     run = Replay(deps)
-    for event in events:
+    for event in in_event_time(events):
         run.feed(event)
     if until is not None:
         run.sweep(until)

@@ -55,6 +55,19 @@ class ServiceMetrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.late_inputs = Counter(
+            f"{p}_late_inputs_total",
+            "Inputs that came after a later one was already handled (later than the allowed "
+            "lateness): handled at once, out of event-time order, by stage",
+            ["stage"],
+            registry=self.registry,
+        )
+        self.held_inputs = Gauge(
+            f"{p}_held_inputs",
+            "Inputs held until their turn in event-time order, by stage",
+            ["stage"],
+            registry=self.registry,
+        )
         self.consumer_lag = Gauge(
             f"{p}_consumer_lag_messages",
             "Messages not yet consumed (end offset minus last read), by topic",

@@ -54,6 +54,12 @@ class StreamSettings(ServiceSettings):
     # (or to its own restart). Long by default: a slow structure must not cause a rebalance.
     # Tests that kill workers lower it so a restarted worker gets its partitions back quickly.
     broker_session_timeout_s: float = Field(60.0, alias="AW_BROKER_SESSION_TIMEOUT_S", ge=6)
+    # Event-time order (services.platform.ordered): how far an agency partition may deliver out
+    # of event-time order, and how long a caught-up input must be quiet before it holds nobody
+    # back (the end of a burst).
+    input_lateness_hours: float = Field(48.0, alias="AW_INPUT_LATENESS_HOURS", ge=0)
+    idle_after_s: float = Field(3.0, alias="AW_IDLE_AFTER_S", gt=0)
+    progress_interval_s: float = Field(0.5, alias="AW_PROGRESS_INTERVAL_S", gt=0)
 
 
 class _IdempotentProducer(faust_aiokafka.Producer):
@@ -64,7 +70,30 @@ class _IdempotentProducer(faust_aiokafka.Producer):
         return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
 
 
+class _Consumer(faust_aiokafka.Consumer):
+    """Two changes for at-least-once with inputs held in event-time order.
+
+    A message read before a rebalance and reached after it is skipped by faust's stream and then
+    acknowledged; the partition was sought back to its committed offset, so the message comes
+    again, but its acknowledgement could already commit past it, and a second rebalance before
+    it comes again would lose it. An acknowledgement from an older generation is refused.
+
+    An ordered stage (``services.platform.ordered``) holds messages until their turn; faust's
+    wait for every message to be acknowledged before a rebalance would wait for those forever.
+    Held messages leave the set it waits on (:meth:`hold`): a rebalance reads them again.
+    """
+
+    def ack(self, message: Message) -> bool:
+        if message.generation_id != self.app.consumer_generation_id:
+            return False
+        return bool(super().ack(message))
+
+    def hold(self, message: Message) -> None:
+        self._unacked_messages.discard(message)
+
+
 faust_aiokafka.Transport.Producer = _IdempotentProducer
+faust_aiokafka.Transport.Consumer = _Consumer
 
 
 STATE_MAX_BYTES = 950_000
@@ -195,8 +224,13 @@ class StreamService:
 
     def state_table(self, name: str, model: type[S], partitions: int) -> StateTable[S]:
         table = StateTable(self.app, name, model, partitions)
-        self._changelogs[table.table.changelog_topic.get_topic_name()] = partitions
+        self.register_changelog(table.table)
         return table
+
+    def register_changelog(self, table: faust.TableT) -> None:
+        """Create ``table``'s changelog topic before the worker starts (with the table's
+        partition count and this deployment's replication)."""
+        self._changelogs[table.changelog_topic.get_topic_name()] = table.partitions
 
     # -- consuming -----------------------------------------------------------------------
 
@@ -211,8 +245,8 @@ class StreamService:
         agent.__name__ = name
         self.app.agent(channel, name=name)(agent)
 
-    async def _process(self, name: str, message: Message, handle: Handle) -> None:
-        started = time.perf_counter()
+    async def decoded(self, message: Message) -> Envelope | None:
+        """The event ``message`` carries, or None once it is dead-lettered as invalid."""
         self.metrics.last_event.set_to_current_time()
         try:
             # The types of the topic the message came from, not of every topic the agent reads:
@@ -222,8 +256,18 @@ class StreamService:
             self._check_key(message, event)
         except ContractError as error:
             await self.dead_letter(message, error)
-            return
+            return None
         self.metrics.consumed.labels(event.type).inc()
+        return event
+
+    async def _process(self, name: str, message: Message, handle: Handle) -> None:
+        event = await self.decoded(message)
+        if event is not None:
+            await self.handled(name, event, message, handle)
+
+    async def handled(self, name: str, event: Envelope, message: Message, handle: Handle) -> None:
+        """Run ``handle``; a failure dead-letters the message, a lost state stops the worker."""
+        started = time.perf_counter()
         try:
             await handle(event, message)
         except StateNotStored:

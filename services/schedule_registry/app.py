@@ -2,7 +2,9 @@
 
 Reads ``aw.legislation`` (key: jurisdiction), keeps a ``RegistryState`` per jurisdiction in a
 changelog-backed table, publishes the whole schedule to ``aw.schedule.state`` and one change per
-named substance to ``aw.schedule.changes``.
+named substance to ``aw.schedule.changes``. It says on every partition of
+``aw.schedule.changes`` how far each legislation partition has got, with the schedule versions
+published by then, so that the monitor takes sightings and legal changes in event-time order.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from faust.types import Message
 
 from contracts.envelope import Envelope
-from contracts.topics import LEGISLATION
+from contracts.topics import LEGISLATION, SCHEDULE_CHANGES
 from services.chemistry import standardise
+from services.platform.ordered import ProgressReporter
 from services.platform.stream import StreamService
 from services.schedule_registry import handlers
 from services.schedule_registry.config import RegistrySettings
@@ -25,6 +28,12 @@ def build(settings: RegistrySettings) -> StreamService:
     service = StreamService(NAME, settings, metrics)
     schedules = service.state_table("schedules", handlers.RegistryState, LEGISLATION.partitions)
     deps = handlers.RegistryDeps(standardise=standardise, service=NAME)
+    versions: dict[int, dict[str, int]] = {}
+    """Per legislation partition, the schedule version published for each jurisdiction."""
+    sources = ProgressReporter(service)
+    sources.watch(
+        LEGISLATION, SCHEDULE_CHANGES, broadcast=True, versions=lambda r: versions.get(r, {})
+    )
 
     async def on_legislation(event: Envelope, message: Message) -> None:
         key = LEGISLATION.key_of(event)
@@ -34,11 +43,15 @@ def build(settings: RegistrySettings) -> StreamService:
             metrics.duplicates.inc()
         await service.apply(outcome, schedules, key, message)
         if outcome.state is not None:
+            versions.setdefault(message.partition, {})[key] = outcome.state.version
+        sources.observe(message, event.time)  # its snapshot and changes are out
+        if outcome.state is not None:
             metrics.observe_schedule(
                 key, before.schedule if before else None, outcome.state.schedule
             )
 
     service.consume("legislation", [LEGISLATION], on_legislation)
+    sources.start()
     return service
 
 

@@ -34,6 +34,7 @@ from contracts.legislation import (
     AmendmentWithdrawn,
     BaselineListed,
 )
+from contracts.progress import InputOrder
 from contracts.schedule import (
     Change,
     ScheduleChanged,
@@ -196,6 +197,7 @@ def _changed(
             amendment_id=source,
             change=_CHANGE[type(event)],
             schedule_version=version,
+            order=InputOrder(time=event.time, id=event.id),
         ),
     )
     return emit(SCHEDULE_CHANGES, changed)

@@ -1,9 +1,12 @@
 """Substance resolver: lab results and seizures meet by sample id; detections go out.
 
 Seizures (key: seizure id) are fanned out to one item per sample on
-``aw.resolver.seizure-items`` (key: sample id), co-partitioned with ``aw.lab-results``; one agent
-reads both and keeps a ``SampleState`` per sample id, whichever arrives first. Detections go to
-``aw.detections`` keyed by the substance's match key.
+``aw.resolver.seizure-items`` (key: sample id), co-partitioned with ``aw.lab-results``; one ordered
+stage reads both and keeps a ``SampleState`` per sample id. It takes a sample's seized item and
+lab results in event-time order, once the seizure and lab-result partitions have all got past them
+(``services.platform.ordered``): a lab result that overtook its seizure on the way waits for it.
+Detections go to ``aw.detections`` keyed by the substance's match key, and the stage says on every
+partition of it how far it has got.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from faust.types import Message
 from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
 from contracts.seizure import SeizureReported
-from contracts.topics import LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
+from contracts.topics import DETECTIONS, LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
 from services.chemistry import standardise
+from services.domain.ordering import Key
+from services.platform.ordered import OrderedStage, ProgressReporter, origin
 from services.platform.stream import StreamService
 from services.substance_resolver import handlers
 from services.substance_resolver.config import ResolverSettings
@@ -28,12 +33,18 @@ def build(settings: ResolverSettings) -> StreamService:
     service = StreamService(NAME, settings, metrics)
     samples = service.state_table("samples", handlers.SampleState, LAB_RESULTS.partitions)
     deps = handlers.ResolverDeps(standardise=standardise, service=NAME)
+    sources = ProgressReporter(service)
+    sources.watch(SEIZURES, SEIZURE_ITEMS, broadcast=True)
+    sources.watch(LAB_RESULTS, SEIZURE_ITEMS, broadcast=False)
 
     async def on_seizure(event: Envelope, message: Message) -> None:
         assert isinstance(event, SeizureReported)  # the only type aw.seizures accepts
         await service.send_all(handlers.seizure_items(event))
+        sources.observe(message, event.time)  # its items are out: progress may pass it
 
-    async def on_sample_event(event: Envelope, message: Message) -> None:
+    async def on_sample_event(
+        event: Envelope, order: Key, partition: int, message: Message
+    ) -> None:
         key = LAB_RESULTS.key_of(event)  # sample id, on both topics
         handle = (
             handlers.handle_lab_result
@@ -50,8 +61,22 @@ def build(settings: ResolverSettings) -> StreamService:
                 metrics.structures.labels("standardised").inc(len(found))
         await service.apply(outcome, samples, key, message)
 
+    def origins(partition: int) -> list[str]:
+        """A sample partition waits for its lab results and for every seizure partition."""
+        seizures = (origin(SEIZURES, q) for q in range(SEIZURES.partitions))
+        return [origin(LAB_RESULTS, partition), *seizures]
+
     service.consume("seizures", [SEIZURES], on_seizure)
-    service.consume("samples", [LAB_RESULTS, SEIZURE_ITEMS], on_sample_event)
+    OrderedStage(
+        service,
+        "samples",
+        [LAB_RESULTS, SEIZURE_ITEMS],
+        origins,
+        on_sample_event,
+        report_to=DETECTIONS,
+        sources=sources,
+    )
+    sources.start()
     return service
 
 

@@ -28,6 +28,7 @@ from pydantic import AwareDatetime
 
 from contracts.detection import SubstanceDetected, SubstanceDetectedData
 from contracts.lab import LabResultReported
+from contracts.progress import InputOrder
 from contracts.seizure import SeizureItemLinked, SeizureItemLinkedData, SeizureReported
 from contracts.substances import Structure
 from contracts.topics import DETECTIONS, SEIZURE_ITEMS
@@ -87,7 +88,7 @@ def seizure_items(event: SeizureReported) -> list[Emit]:
     data = event.data
     emits: list[Emit] = []
     seen: set[str] = set()
-    for item in data.items:
+    for index, item in enumerate(data.items):
         if item.sample_id in seen:
             continue
         seen.add(item.sample_id)
@@ -109,6 +110,7 @@ def seizure_items(event: SeizureReported) -> list[Emit]:
                 mass_g=item.mass_g,
                 presumptive_name=item.presumptive_name,
                 jurisdiction=event.jurisdiction,
+                order=InputOrder(time=event.time, id=event.id, seq=[index]),
             ),
         )
         emits.append(emit(SEIZURE_ITEMS, linked))
@@ -133,7 +135,8 @@ def handle_lab_result(
     )
     results = (*state.results, result)[-MAX_RESULTS_PER_SAMPLE:]
     state = state.model_copy(update={"results": results})
-    emits = tuple(_detections(state, result, deps, published=event.published))
+    order = InputOrder(time=event.time, id=event.id)
+    emits = tuple(_detections(state, result, deps, published=event.published, order=order))
     return Outcome(state.remembering(event.id, emits), emits, rejections)
 
 
@@ -161,10 +164,17 @@ def handle_seizure_item(
             ),
         )
     state = state.model_copy(update={"seizure": event.data})
+    order = event.data.order or InputOrder(time=event.time, id=event.id)
     emits = tuple(
         detection
-        for result in state.results
-        for detection in _detections(state, result, deps, published=event.published)
+        for n, result in enumerate(state.results)
+        for detection in _detections(
+            state,
+            result,
+            deps,
+            published=event.published,
+            order=order.model_copy(update={"seq": [*order.seq, n]}),
+        )
     )
     return Outcome(state.remembering(event.id, emits), emits)
 
@@ -202,8 +212,15 @@ def _standardised(
 
 
 def _detections(
-    state: SampleState, result: LabResult, deps: ResolverDeps, *, published: dt.datetime
+    state: SampleState,
+    result: LabResult,
+    deps: ResolverDeps,
+    *,
+    published: dt.datetime,
+    order: InputOrder,
 ) -> list[Emit]:
+    """One detection per substance of ``result``, placed after ``order`` (the input that led to
+    it) in the order of the substances."""
     seizure = state.seizure
     if seizure is None:
         occurrence_id = sample_only_id(state.sample_id)
@@ -235,6 +252,7 @@ def _detections(
                 channel=seizure.channel if seizure else None,
                 seen_at=seen_at,
                 lab_event_id=result.event_id,
+                order=order.model_copy(update={"seq": [*order.seq, found.index]}),
             ),
         )
         emits.append(emit(DETECTIONS, detected))

@@ -24,7 +24,7 @@ from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent
-from services.domain.replay import Replay, ReplayDeps
+from services.domain.replay import Replay, ReplayDeps, in_event_time
 from services.tools.alerts import format_alert
 from services.tools.publish import EXIT_REJECTED, EXIT_USAGE, Progress, _read_lines, plan
 
@@ -96,7 +96,7 @@ def run_file(
                 out.write(text + "\n")
         printed = len(run.emitted)
 
-    for done, event in enumerate(events, 1):
+    for done, event in enumerate(in_event_time(events), 1):
         run.feed(event)
         flush_alerts()
         bar.update(done)

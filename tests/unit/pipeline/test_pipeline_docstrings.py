@@ -15,6 +15,7 @@ MODULES = [
     "services.domain.lifecycle",
     "services.domain.classifier",
     "services.domain.replay",
+    "services.domain.ordering",
     "services.analogue_monitor.handlers",
     "services.substance_resolver.handlers",
     "services.schedule_registry.handlers",

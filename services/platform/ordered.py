@@ -1,0 +1,371 @@
+"""Event-time order in the stream services: each stage takes its inputs in the replay's order.
+
+A stage partition holds each input, unacknowledged, until every origin it reads from has got past
+it (``services.domain.ordering``), then handles the held inputs in order and acknowledges them.
+Kafka keeps what is held: offsets are committed only up to the first input still held, so a worker
+killed with inputs held reads them again on restart, and a rebalance (which seeks every partition
+back to its committed offset) does too; the handlers make the ones already handled no-ops.
+
+How far the origins have got travels as ``aw.stream.progress.v1`` records (``contracts.progress``)
+on the internal topics, behind the events they follow:
+
+* :class:`ProgressReporter` says how far the agency partitions a worker reads have got (the latest
+  event time read, less the allowed lateness; idle once quiet and caught up), to every partition
+  of the internal topic the stage after it reads, or to the same partition of a co-partitioned one;
+* :class:`OrderedStage` says how far it has released, to every partition of the topic it writes.
+
+A stage says its progress when it changes; the reader keeps what each origin said in a table
+(``<stage>-progress``, key ``<partition>|<origin>``), so that a restarted or rebalanced reader
+knows it without being told again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import faust
+from faust.types import TP, EventT, Message
+
+from contracts.codec import encode
+from contracts.envelope import Envelope
+from contracts.progress import ProgressData, ProgressReported, progress_key
+from contracts.topics import Topic
+from services.domain.ordering import (
+    Bound,
+    Key,
+    Progress,
+    Reorderer,
+    Until,
+    frontier,
+    order_key,
+    source_progress,
+)
+from services.platform.stream import StreamService
+from services.platform.topics import topic_name
+
+log = logging.getLogger(__name__)
+
+OrderedHandle = Callable[[Envelope, Key, int, Message], Awaitable[None]]
+"""Handle one released input: the event, its place, the stage partition, its message."""
+
+
+def origin(topic: Topic | str, partition: int) -> str:
+    """The name of an origin: an agency topic's partition, or a stage's partition.
+
+    >>> origin("substance_resolver", 4)
+    'substance_resolver/4'
+    """
+    name = topic if isinstance(topic, str) else topic.name
+    return f"{name}/{partition}"
+
+
+def progress_record(
+    service: str, partition: int, source: str, progress: Progress, versions: dict[str, int]
+) -> ProgressReported:
+    now = datetime.now(UTC)
+    return ProgressReported(
+        id=f"progress/{source}/{partition}/{time.monotonic_ns()}",
+        source=service,
+        time=progress.through or now,
+        published=now,
+        data=ProgressData(
+            partition=partition,
+            origin=source,
+            through=progress.through,
+            idle=progress.idle,
+            schedule_versions=versions,
+        ),
+    )
+
+
+class _Sender:
+    """Sends progress records when what they say changes."""
+
+    def __init__(self, service: StreamService) -> None:
+        self.service = service
+        self._said: dict[tuple[str, str, int], Progress] = {}
+
+    async def say(
+        self,
+        topic: Topic,
+        partitions: Sequence[int],
+        source: str,
+        progress: Progress,
+        versions: dict[str, int] | None = None,
+    ) -> None:
+        channel = self.service.topic(topic)
+        for partition in partitions:
+            if self._said.get((topic.name, source, partition)) == progress:
+                continue
+            record = progress_record(self.service.name, partition, source, progress, versions or {})
+            await channel.send(
+                key=progress_key(partition).encode(), value=encode(record), partition=partition
+            )
+            self._said[(topic.name, source, partition)] = progress
+
+
+@dataclass
+class _Clock:
+    latest: dt.datetime | None = None
+    offset: int | None = None
+    heard: float = field(default_factory=time.monotonic)
+
+
+class ProgressReporter:
+    """How far the agency partitions this worker reads have got, said on a timer.
+
+    ``observe`` is called once an input of a watched topic is handled (a stage that holds inputs
+    calls it when the input is held: it is then safe in the stage's order).
+    """
+
+    def __init__(self, service: StreamService) -> None:
+        self.service = service
+        self._sender = _Sender(service)
+        self._clocks: dict[TP, _Clock] = {}
+        self._routes: list[tuple[Topic, Topic, bool, Callable[[int], dict[str, int]] | None]] = []
+
+    def watch(
+        self,
+        source: Topic,
+        to: Topic,
+        *,
+        broadcast: bool,
+        versions: Callable[[int], dict[str, int]] | None = None,
+    ) -> None:
+        """Say how far ``source``'s partitions have got on ``to``: to every partition of it
+        (``broadcast``) or to the same partition (co-partitioned)."""
+        self._routes.append((source, to, broadcast, versions))
+
+    def observe(self, message: Message, event_time: dt.datetime) -> None:
+        clock = self._clocks.setdefault(message.tp, _Clock())
+        if clock.latest is None or event_time > clock.latest:
+            clock.latest = event_time
+        clock.offset = message.offset
+        clock.heard = time.monotonic()
+
+    def start(self) -> None:
+        self.service.app.timer(interval=self.service.settings.progress_interval_s)(self.report)
+
+    async def report(self) -> None:
+        settings = self.service.settings
+        lateness = dt.timedelta(hours=settings.input_lateness_hours)
+        consumer = self.service.app.consumer
+        for source, to, broadcast, versions in self._routes:
+            name = topic_name(source, settings.topic_namespace)
+            for tp in sorted(tp for tp in consumer.assignment() if tp.topic == name):
+                clock = self._clocks.setdefault(tp, _Clock())
+                quiet = time.monotonic() - clock.heard >= settings.idle_after_s
+                progress = source_progress(
+                    clock.latest, lateness, quiet=quiet and self._caught_up(tp, clock)
+                )
+                targets = range(to.partitions) if broadcast else (tp.partition,)
+                await self._sender.say(
+                    to,
+                    list(targets),
+                    origin(source, tp.partition),
+                    progress,
+                    versions(tp.partition) if versions else None,
+                )
+
+    def _caught_up(self, tp: TP, clock: _Clock) -> bool:
+        try:
+            highwater = self.service.app.consumer.highwater(tp)
+        except Exception:  # not fetched yet: the quiet time alone decides
+            return True
+        return highwater is None or clock.offset is None or clock.offset + 1 >= highwater
+
+
+@dataclass
+class _Partition:
+    """One stage partition: what it holds, and what its origins have said."""
+
+    held: Reorderer[tuple[Envelope, EventT]] = field(default_factory=Reorderer)
+    heard: dict[str, Progress] = field(default_factory=dict)
+    waiting: dict[str, ProgressData] = field(default_factory=dict)
+    """Progress heard but not yet usable (``OrderedStage.ready`` said no)."""
+    bound: Bound | None = None
+
+
+class OrderedStage:
+    """One agent reading ``topics`` (co-partitioned), its inputs handled in event-time order.
+
+    ``origins(partition)`` names every origin partition ``partition`` hears from.
+    ``report_to``: the topic this stage writes, to whose every partition it says how far it has
+    released. ``ready(progress)``: whether a progress record may be used yet (the monitor waits
+    for its copy of the schedule to be as new as the registry's record says).
+    ``released(partition, time, message)``: called after each release, in the partition's stream
+    (``message`` is the one being read), with the event time the partition has reached: the
+    bound, or when every origin is idle the latest time any of them has reached.
+    """
+
+    def __init__(
+        self,
+        service: StreamService,
+        name: str,
+        topics: Sequence[Topic],
+        origins: Callable[[int], Sequence[str]],
+        handle: OrderedHandle,
+        *,
+        report_to: Topic | None = None,
+        sources: ProgressReporter | None = None,
+        ready: Callable[[ProgressData], bool] = lambda progress: True,
+        released: Callable[[int, dt.datetime | None, Message], Awaitable[None]] | None = None,
+        on_late: Callable[[Envelope], None] = lambda event: None,
+    ) -> None:
+        self.service = service
+        self.name = name
+        self.topics = topics
+        self.origins = origins
+        self.handle = handle
+        self.report_to = report_to
+        self.sources = sources
+        self.ready = ready
+        self.released = released
+        self.on_late = on_late
+        self._partitions: dict[int, _Partition] = {}
+        self._sender = _Sender(service)
+        channel = service.topic(*topics)
+
+        async def agent(stream: faust.StreamT) -> None:
+            manual = stream.noack()
+            async for event in manual.events():
+                await self._receive(manual, event)
+
+        agent.__name__ = name
+        service.app.agent(channel, name=name)(agent)
+        service.app.on_partitions_revoked.connect(self._revoked)
+        self._heard = service.app.Table(
+            f"{name}-progress", default=None, key_type=str, partitions=topics[0].partitions
+        )
+        service.register_changelog(self._heard)
+
+    def partition(self, number: int) -> _Partition:
+        part = self._partitions.get(number)
+        if part is None:
+            part = self._partitions[number] = _Partition()
+            for source in self.origins(number):
+                kept = self._heard.get(f"{number}|{source}")
+                if kept is not None:
+                    part.heard[source] = Progress(
+                        None
+                        if kept["through"] is None
+                        else datetime.fromisoformat(kept["through"]),
+                        idle=kept["idle"],
+                    )
+        return part
+
+    async def _receive(self, stream: faust.StreamT, event: EventT) -> None:
+        message = event.message
+        decoded = await self.service.decoded(message)
+        k = message.partition
+        part = self.partition(k)
+        if decoded is None:
+            await stream.ack(event)
+            return
+        if isinstance(decoded, ProgressReported):
+            part.waiting[decoded.data.origin] = decoded.data
+            await stream.ack(event)
+        else:
+            key = order_key(decoded)
+            if self.sources is not None:
+                self.sources.observe(message, decoded.time)
+            if part.held.offer(key, (decoded, event)):
+                self.service.metrics.late_inputs.labels(self.name).inc()
+                self.on_late(decoded)
+                await self._handle(stream, decoded, key, event)
+                return
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
+        await self._release(stream, k, part, message)
+
+    async def _release(
+        self, stream: faust.StreamT, k: int, part: _Partition, message: Message
+    ) -> None:
+        for source, progress in list(part.waiting.items()):
+            if self.ready(progress):
+                del part.waiting[source]
+                heard = part.heard[source] = _later(part.heard.get(source), progress)
+                self._heard[f"{k}|{source}"] = _stored(heard)
+        bound = frontier(part.heard, self.origins(k))
+        if bound is None:
+            return
+        part.bound = bound
+        for decoded, event in part.held.release(bound):
+            if event.message.generation_id != self.service.app.consumer_generation_id:
+                return  # the partitions moved: what is held will be read again
+            await self._handle(stream, decoded, order_key(decoded), event)
+        if self.released is not None:
+            await self.released(k, _reached(bound, part.heard), message)
+        self.service.metrics.held_inputs.labels(self.name).set(
+            sum(len(p.held) for p in self._partitions.values())
+        )
+        await self._report(k, part)
+
+    async def _handle(
+        self, stream: faust.StreamT, decoded: Envelope, key: Key, event: EventT
+    ) -> None:
+        message = event.message
+
+        async def handle(decoded: Envelope, message: Message) -> None:
+            await self.handle(decoded, key, message.partition, message)
+
+        await self.service.handled(self.name, decoded, message, handle)
+        await stream.ack(event)
+
+    async def _report(self, k: int, part: _Partition) -> None:
+        if self.report_to is None:
+            return
+        progress = part.held.progress(part.bound)
+        if progress is not None:
+            partitions = list(range(self.report_to.partitions))
+            await self._sender.say(
+                self.report_to, partitions, origin(self.service.name, k), progress
+            )
+
+    def owned(self) -> list[int]:
+        """The partitions of this stage this worker reads now."""
+        name = topic_name(self.topics[0], self.service.settings.topic_namespace)
+        return sorted(
+            tp.partition for tp in self.service.app.consumer.assignment() if tp.topic == name
+        )
+
+    async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
+        # Every assigned partition is sought back to its committed offset after a rebalance:
+        # what is held will be read again, in order.
+        self._partitions.clear()
+
+
+def _reached(bound: Bound, heard: dict[str, Progress]) -> dt.datetime | None:
+    if isinstance(bound, Until):
+        return bound.time
+    times = [p.through for p in heard.values() if p.through is not None]
+    return max(times, default=None)
+
+
+def _stored(progress: Progress) -> dict[str, object]:
+    through = None if progress.through is None else progress.through.isoformat()
+    return {"through": through, "idle": progress.idle}
+
+
+def _loaded(kept: dict[str, object]) -> Progress:
+    through = kept["through"]
+    return Progress(
+        None if through is None else datetime.fromisoformat(str(through)), idle=bool(kept["idle"])
+    )
+
+
+def _later(before: Progress | None, now: ProgressData) -> Progress:
+    """What an origin has said, never going back while it is busy (records can be resent)."""
+    said = Progress(now.through, idle=now.idle)
+    if before is None or said.idle or before.idle:
+        return said
+    if before.through is not None and (said.through is None or said.through < before.through):
+        return before
+    return said
+
+
+__all__ = ["OrderedStage", "ProgressReporter", "Until", "origin"]
