@@ -81,6 +81,13 @@ class GroupListing(OutgoingModel):
         return self
 
 
+class StageReached(OutgoingModel):
+    """A stage an amendment reached, and when."""
+
+    stage: Label
+    at: AwareDatetime
+
+
 class Amendment(OutgoingModel):
     """An amendment and where it stands."""
 
@@ -97,6 +104,12 @@ class Amendment(OutgoingModel):
     effective_from: dt.date | None = None
     expires: dt.date | None = None
     decided_at: AwareDatetime | None = None
+    stages: list[StageReached] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Every stage it reached while pending, in order, the first at its proposal: "
+        "where it stood at any past moment",
+    )
 
 
 class ScheduleState(OutgoingModel):

@@ -52,6 +52,7 @@ from contracts.schedule import (
     GroupListing,
     Listing,
     ScheduleState,
+    StageReached,
 )
 
 LegislationEvent = (
@@ -128,6 +129,7 @@ def _proposed(state: ScheduleState, event: AmendmentProposed) -> ScheduleState:
         proposed_at=event.time,
         stage_changed_at=event.time,
         expected_effective=data.expected_effective,
+        stages=[StageReached(stage=data.stage, at=event.time)],
     )
     return state.model_copy(update={"amendments": [*state.amendments, amendment]})
 
@@ -141,8 +143,13 @@ def _stage_changed(state: ScheduleState, event: AmendmentStageChanged) -> Schedu
         or event.time < amendment.stage_changed_at
     ):
         return state
+    reached = StageReached(stage=event.data.stage, at=event.time)
     changed = amendment.model_copy(
-        update={"stage": event.data.stage, "stage_changed_at": event.time}
+        update={
+            "stage": event.data.stage,
+            "stage_changed_at": event.time,
+            "stages": [*amendment.stages, reached][-100:],
+        }
     )
     return _replace(state, changed)
 

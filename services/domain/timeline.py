@@ -86,7 +86,9 @@ def schedule_at(
         a.amendment_id for a in covering if not _decided_by(a, at) and at >= a.proposed_at + stall
     )
     pending = [
-        a.model_copy(update={"status": AmendmentStatus.PENDING, "decided_at": None})
+        a.model_copy(
+            update={"status": AmendmentStatus.PENDING, "decided_at": None, **_stage_at(a, at)}
+        )
         for a in covering
     ]
     view = ScheduleState(listings=listings, groups=groups, amendments=pending)
@@ -143,6 +145,8 @@ def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datet
     for a in state.amendments:
         yield a.proposed_at
         yield a.proposed_at + stall
+        for reached in a.stages:
+            yield reached.at
         if a.decided_at is not None:
             yield a.decided_at
         for day in (a.effective_from, a.expires):
@@ -154,6 +158,14 @@ def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datet
         yield start_of(effective_from)
         if expires is not None:
             yield start_of(expires)
+
+
+def _stage_at(a: Amendment, at: dt.datetime) -> dict[str, object]:
+    """Where ``a`` stood at ``at``: its last stage reached by then (its history, if it has one)."""
+    reached = [s for s in a.stages if s.at <= at]
+    if not reached:
+        return {}
+    return {"stage": reached[-1].stage, "stage_changed_at": reached[-1].at, "stages": reached}
 
 
 def _decided_by(a: Amendment, at: dt.datetime) -> bool:
