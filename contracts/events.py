@@ -60,7 +60,7 @@ Event = Annotated[
 ]
 """Any event, told apart by its ``type``."""
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)  # type: ignore[arg-type]  # Annotated union
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 EVENT_MODELS: dict[str, type[Envelope]] = {
     type_of(model): model for model in get_args(get_args(Event)[0])

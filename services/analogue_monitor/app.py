@@ -141,7 +141,7 @@ def build(settings: MonitorSettings) -> StreamService:
         if as_of is not None:
             await sweep_partition(partition, as_of, message)
 
-    async def on_input(event: Envelope, key: Key, partition: int, message: Message) -> None:
+    async def on_input(event: Envelope, key: Key, partition: int, message: Message) -> bool:
         await follower.ready.wait()  # never judge with a schedule not yet read
         await reach(partition, key.time, message)
         match_key = DETECTIONS.key_of(event)  # the match key, on detections and changes alike
@@ -152,6 +152,7 @@ def build(settings: MonitorSettings) -> StreamService:
         )
         outcome = await service.run(handle, event, substances.get(match_key), deps)
         await apply(outcome, match_key, message)
+        return outcome.duplicate
 
     async def released(partition: int, time: dt.datetime | None, message: Message) -> None:
         await follower.ready.wait()

@@ -27,6 +27,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import faust
 from faust.types import TP, EventT, Message
@@ -50,8 +51,9 @@ from services.platform.topics import topic_name
 
 log = logging.getLogger(__name__)
 
-OrderedHandle = Callable[[Envelope, Key, int, Message], Awaitable[None]]
-"""Handle one released input: the event, its place, the stage partition, its message."""
+OrderedHandle = Callable[[Envelope, Key, int, Message], Awaitable[bool]]
+"""Handle one released input (the event, its place, the stage partition, its message); True
+when it was a duplicate."""
 
 
 def origin(topic: Topic | str, partition: int) -> str:
@@ -173,11 +175,19 @@ class ProgressReporter:
                 )
 
     def _caught_up(self, tp: TP, clock: _Clock) -> bool:
+        """Whether everything written to ``tp`` so far has been read: a partition is idle only
+        then (a worker just started has read nothing yet, and may be far behind)."""
+        consumer = self.service.app.consumer
         try:
-            highwater = self.service.app.consumer.highwater(tp)
-        except Exception:  # not fetched yet: the quiet time alone decides
-            return True
-        return highwater is None or clock.offset is None or clock.offset + 1 >= highwater
+            highwater = consumer.highwater(tp)
+        except Exception:  # not fetched yet
+            return False
+        if highwater is None:
+            return False
+        if clock.offset is not None:
+            return clock.offset + 1 >= highwater
+        start = getattr(consumer, "_committed_offset", {}).get(tp)  # where reading began
+        return highwater == 0 or (start is not None and start >= highwater)
 
 
 @dataclass
@@ -189,6 +199,11 @@ class _Partition:
     waiting: dict[str, ProgressData] = field(default_factory=dict)
     """Progress heard but not yet usable (``OrderedStage.ready`` said no)."""
     bound: Bound | None = None
+    behind: dict[TP, int] | None = None
+    """Until it is empty, what each input must be read up to before anything is released: the
+    end offsets when the partition was assigned (None: not asked yet). A worker that starts, or
+    takes a partition over, reads again what was held before; releasing before it has read it
+    all would hand out of order the inputs of one topic read before another's."""
 
 
 class OrderedStage:
@@ -232,13 +247,13 @@ class OrderedStage:
         channel = service.topic(*topics)
 
         async def agent(stream: faust.StreamT) -> None:
-            manual = stream.noack()
+            manual = stream.noack()  # type: ignore[attr-defined]  # faust's StreamT omits it
             async for event in manual.events():
                 await self._receive(manual, event)
 
         agent.__name__ = name
         service.app.agent(channel, name=name)(agent)
-        service.app.on_partitions_revoked.connect(self._revoked)
+        service.app.on_partitions_revoked.connect(cast(Any, self._revoked))
         self._heard = service.app.Table(
             f"{name}-progress", default=None, key_type=str, partitions=topics[0].partitions
         )
@@ -264,10 +279,13 @@ class OrderedStage:
         decoded = await self.service.decoded(message)
         k = message.partition
         part = self.partition(k)
+        if part.behind is None:
+            part.behind = await self._ends(k)
+        if part.behind.get(message.tp, 0) <= message.offset + 1:
+            part.behind.pop(message.tp, None)
         if decoded is None:
             await stream.ack(event)
-            return
-        if isinstance(decoded, ProgressReported):
+        elif isinstance(decoded, ProgressReported):
             part.waiting[decoded.data.origin] = decoded.data
             await stream.ack(event)
         else:
@@ -275,16 +293,35 @@ class OrderedStage:
             if self.sources is not None:
                 self.sources.observe(message, decoded.time)
             if part.held.offer(key, (decoded, event)):
-                self.service.metrics.late_inputs.labels(self.name).inc()
-                self.on_late(decoded)
-                await self._handle(stream, decoded, key, event)
-                return
-            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
+                # Behind what was already handled: at once, out of order. A redelivered input
+                # (a restarted stage before this one sends again) is a duplicate, not late.
+                if not await self._handle(stream, decoded, key, event):
+                    self.service.metrics.late_inputs.labels(self.name).inc()
+                    self.on_late(decoded)
+            else:
+                self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         await self._release(stream, k, part, message)
+
+    async def _ends(self, k: int) -> dict[TP, int]:
+        """The inputs of partition ``k`` with something left to read, and their end offsets."""
+        consumer = self.service.app.consumer
+        namespace = self.service.settings.topic_namespace
+        tps = [TP(topic_name(topic, namespace), k) for topic in self.topics]
+        ends = await consumer.highwaters(*tps)
+        # Where reading starts again: the committed offset, or the earliest kept (none yet).
+        committed = getattr(consumer, "_committed_offset", {})
+        earliest = await consumer.earliest_offsets(*tps)
+        return {
+            tp: end
+            for tp, end in ends.items()
+            if end is not None and (committed.get(tp) or earliest.get(tp) or 0) < end
+        }
 
     async def _release(
         self, stream: faust.StreamT, k: int, part: _Partition, message: Message
     ) -> None:
+        if part.behind:
+            return  # still reading again what was there when the partition was assigned
         for source, progress in list(part.waiting.items()):
             if self.ready(progress):
                 del part.waiting[source]
@@ -307,14 +344,18 @@ class OrderedStage:
 
     async def _handle(
         self, stream: faust.StreamT, decoded: Envelope, key: Key, event: EventT
-    ) -> None:
+    ) -> bool:
+        """Handle one input and acknowledge it; True when it was a duplicate."""
         message = event.message
+        duplicate = False
 
         async def handle(decoded: Envelope, message: Message) -> None:
-            await self.handle(decoded, key, message.partition, message)
+            nonlocal duplicate
+            duplicate = bool(await self.handle(decoded, key, message.partition, message))
 
         await self.service.handled(self.name, decoded, message, handle)
         await stream.ack(event)
+        return duplicate
 
     async def _report(self, k: int, part: _Partition) -> None:
         if self.report_to is None:

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
-from faust.types import Message
+from faust.types import Message, TableT
 from faust.utils import json as faust_json
 from pydantic import BaseModel, Field
 
@@ -227,10 +227,10 @@ class StreamService:
         self.register_changelog(table.table)
         return table
 
-    def register_changelog(self, table: faust.TableT) -> None:
+    def register_changelog(self, table: TableT) -> None:
         """Create ``table``'s changelog topic before the worker starts (with the table's
         partition count and this deployment's replication)."""
-        self._changelogs[table.changelog_topic.get_topic_name()] = table.partitions
+        self._changelogs[table.changelog_topic.get_topic_name()] = table.partitions or 1
 
     # -- consuming -----------------------------------------------------------------------
 

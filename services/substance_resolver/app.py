@@ -44,7 +44,7 @@ def build(settings: ResolverSettings) -> StreamService:
 
     async def on_sample_event(
         event: Envelope, order: Key, partition: int, message: Message
-    ) -> None:
+    ) -> bool:
         key = LAB_RESULTS.key_of(event)  # sample id, on both topics
         handle = (
             handlers.handle_lab_result
@@ -60,6 +60,7 @@ def build(settings: ResolverSettings) -> StreamService:
                 found = outcome.state.results[-1].found  # this result's, one per substance
                 metrics.structures.labels("standardised").inc(len(found))
         await service.apply(outcome, samples, key, message)
+        return outcome.duplicate
 
     def origins(partition: int) -> list[str]:
         """A sample partition waits for its lab results and for every seizure partition."""
