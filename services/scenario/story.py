@@ -97,6 +97,8 @@ class Enacted:
     day: str
     amendment_id: str
     effective_from: str
+    expires: str | None = None
+    """The end of a temporary control ("MM-DD"), if it is one."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,9 @@ class StoryBuilder:
             self.add(AmendmentStageChanged(**envelope, data=data), row.resend_hours)
         elif isinstance(row, Enacted):
             enacted = AmendmentEnactedData(
-                amendment_id=row.amendment_id, effective_from=self.day(row.effective_from)
+                amendment_id=row.amendment_id,
+                effective_from=self.day(row.effective_from),
+                expires=self.day(row.expires) if row.expires else None,
             )
             self.add(AmendmentEnacted(**envelope, data=enacted))
         else:

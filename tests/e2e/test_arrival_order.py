@@ -1,0 +1,119 @@
+"""The alerts are a function of the events, not of their arrival.
+
+Agencies do not trickle events in one at a time: a lab uploads a day's results at once, a customs
+system replays a week after an outage, a worker restarts with a backlog. Each story here publishes
+the same events another way (all at once, shuffled within the allowed lateness, paced, with the
+resolver and the monitor killed in the middle of the burst) and compares every alert version the
+services publish with the offline replay of the same events in event-time order: the same
+versions, each with the same type, event time and body (counts, regions, time to control).
+
+Two years: the demo year (``services.scenario``) and a second one written for these tests
+(``arrival_year``: several samples per seizure, lab results published before their seizures, a
+temporary control that lapses, a rejected amendment, test purchases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import signal
+import time
+from pathlib import Path
+
+import arrival_year
+from e2e_harness import Pipeline, publish, read_topic, settled_alerts, wait_for
+
+from contracts.topics import ALERTS
+from services.domain.replay import replay
+from services.scenario import build_scenario
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+KZT = dt.timezone(dt.timedelta(hours=5))
+SHUFFLE = dt.timedelta(hours=6)
+"""How far the shuffled file moves an event: with the scenario's own spread between event time
+and publication (up to 40 hours) it stays within the services' 48 hours of allowed lateness."""
+
+
+def versions(alerts) -> dict[tuple[str, int], tuple[str, str, dict]]:
+    """Each alert version, by (alert id, version): its type, event time and body. Two different
+    bodies for one version fail: versions are published once, whatever is redelivered."""
+    out: dict[tuple[str, int], tuple[str, str, dict]] = {}
+    for a in alerts:
+        seen = (a.type, a.time.isoformat(), a.data.model_dump(mode="json"))
+        key = (a.data.alert_id, a.data.version)
+        assert out.setdefault(key, seen) == seen, f"two different bodies for {key}"
+    return out
+
+
+def assert_same_as_replay(alerts, events, pipeline: Pipeline, name: str) -> None:
+    expected = versions(e.event for e in replay(events) if e.topic is ALERTS)
+    got = versions(alerts)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for side, rows in (("services", got), ("replay", expected)):
+        (ARTIFACTS / f"{name}.{side}.txt").write_text(
+            "".join(
+                f"{alert_id} v{version} {kind.split('.')[2]} {at} "
+                f"count={body['occurrence_count']} ttc={body['time_to_control_days']}\n"
+                for (alert_id, version), (kind, at, body) in sorted(rows.items())
+            )
+        )
+    assert got == expected, f"see test-artifacts/{name}.*.txt\n{pipeline.logs()}"
+
+
+def transitions(events) -> dict[str, list[tuple[str, str, str]]]:
+    """Per substance name, its alert's transitions other than updates, with status and day."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for emitted in replay(events):
+        a = emitted.event
+        if emitted.topic is ALERTS and not a.type.endswith("updated.v1"):
+            day = a.time.astimezone(KZT).strftime("%m-%d")
+            name = a.data.reported_names[0]
+            out.setdefault(name, []).append((a.type.split(".")[2], a.data.status.value, day))
+    return out
+
+
+def shuffled(events, seed: int = 11):
+    """``events`` published in another order: each moved by up to :data:`SHUFFLE`."""
+    rng = random.Random(seed)
+    jitter = {e.id: dt.timedelta(seconds=rng.uniform(0, SHUFFLE.total_seconds())) for e in events}
+    return sorted(events, key=lambda e: e.published + jitter[e.id])
+
+
+def settled(pipeline: Pipeline):
+    return settled_alerts(pipeline.settings, pipeline, quiet_s=10, timeout_s=240)
+
+
+def test_the_second_year_replays_to_the_story_written_for_it():
+    # The replay is what the services are held to: first hold it to the story.
+    assert transitions(arrival_year.build_year()) == arrival_year.EXPECTED
+
+
+def test_the_whole_demo_year_at_once_gives_the_replay(pipeline: Pipeline) -> None:
+    events = build_scenario()
+    publish(pipeline.settings, events)
+    assert_same_as_replay(settled(pipeline), events, pipeline, "order_demo_at_once")
+
+
+def test_the_second_year_at_once_and_shuffled_gives_the_replay(pipeline: Pipeline) -> None:
+    events = arrival_year.build_year()
+    publish(pipeline.settings, shuffled(events))
+    assert_same_as_replay(settled(pipeline), events, pipeline, "order_second_shuffled")
+
+
+def test_the_second_year_paced_gives_the_replay(pipeline: Pipeline) -> None:
+    events = arrival_year.build_year()
+    publish(pipeline.settings, events, pace_s=0.05)
+    assert_same_as_replay(settled(pipeline), events, pipeline, "order_second_paced")
+
+
+def test_workers_killed_in_the_middle_of_the_burst_give_the_replay(pipeline: Pipeline) -> None:
+    events = build_scenario()
+    publish(pipeline.settings, events)
+    # Some alerts are out, most of the backlog is not: kill -9 the resolver and the monitor.
+    wait_for(lambda: len(read_topic(pipeline.settings, ALERTS)) >= 3, 120, "a first alert")
+    for name in ("substance_resolver", "analogue_monitor"):
+        pipeline.stop(name, sig=signal.SIGKILL)
+    time.sleep(1)
+    for name in ("substance_resolver", "analogue_monitor"):
+        pipeline.start(name)
+    assert_same_as_replay(settled(pipeline), events, pipeline, "order_demo_killed")
