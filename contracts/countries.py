@@ -2,8 +2,11 @@
 
 Shipped as a tuple rather than a dependency (contracts import pydantic only). Officially assigned
 codes as of ISO 3166-1:2020 with later newsletters (249 codes); user-assigned codes such as
-``XK`` are not accepted.
+``XK`` are not accepted. Also each jurisdiction's legal time zone (:func:`legal_time_zone`).
 """
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 ISO_3166_ALPHA2: tuple[str, ...] = (
     "AD",
@@ -267,3 +270,37 @@ def is_country_code(code: str) -> bool:
     (True, False, False)
     """
     return code in _KNOWN
+
+
+LEGAL_TIME_ZONES: dict[str, str] = {
+    "KZ": "Asia/Almaty",  # one zone, UTC+5, since 1 March 2024
+    "UZ": "Asia/Tashkent",
+    "KG": "Asia/Bishkek",
+    "TJ": "Asia/Dushanbe",
+    "TM": "Asia/Ashgabat",
+    "RU": "Europe/Moscow",  # federal acts: Moscow time
+    "BY": "Europe/Minsk",
+    "AM": "Asia/Yerevan",
+    "AZ": "Asia/Baku",
+    "GE": "Asia/Tbilisi",
+    "UA": "Europe/Kyiv",
+    "MN": "Asia/Ulaanbaatar",
+    "CN": "Asia/Shanghai",
+    "TR": "Europe/Istanbul",
+    "DE": "Europe/Berlin",
+    "GB": "Europe/London",
+}
+"""The time zone in which each jurisdiction's legal dates begin (an act in force "from 1
+September" is in force from 00:00 that day there). A jurisdiction not listed: UTC."""
+
+
+def legal_time_zone(jurisdiction: str | None) -> dt.tzinfo:
+    """Where ``jurisdiction``'s legal dates begin.
+
+    >>> dt.datetime(2025, 9, 1, tzinfo=legal_time_zone("KZ")).utcoffset()
+    datetime.timedelta(seconds=18000)
+    >>> legal_time_zone("FR")
+    datetime.timezone.utc
+    """
+    name = LEGAL_TIME_ZONES.get(jurisdiction or "")
+    return dt.UTC if name is None else ZoneInfo(name)

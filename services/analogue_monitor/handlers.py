@@ -66,6 +66,7 @@ from contracts.alerts import (
     AlertUpdated,
     ForeignSighting,
 )
+from contracts.countries import legal_time_zone
 from contracts.detection import SubstanceDetected
 from contracts.schedule import AmendmentStatus, ScheduleChanged, ScheduleSnapshot, ScheduleState
 from contracts.topics import ALERTS
@@ -514,7 +515,9 @@ def _judge(
             rule=rule,
         )
         local = local.model_copy(update={"alert": alert})
-        reason = _reason(kind, before, local, found, view.state, rule, count, at)
+        # Dates in words are the jurisdiction's own (a control ends at its midnight).
+        there = at.astimezone(legal_time_zone(j))
+        reason = _reason(kind, before, local, found, view.state, rule, count, there)
         emits.append(_alert_event(state, j, kind, local, at, foreign, reason, rule, deps))
     return state.with_local(j, local)
 

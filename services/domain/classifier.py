@@ -10,12 +10,12 @@ shape.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from contracts.alerts import NearestListed, PendingAmendmentRef, RuleFired
+from contracts.countries import legal_time_zone
 from services.chemistry import ScheduleIndex, classify_structure
 from services.domain.lifecycle import AlertRule
 from services.domain.timeline import ScheduleAt
@@ -49,6 +49,7 @@ def chemistry_classifier(
 ) -> Classify:
     """A :data:`Classify` backed by ``services.chemistry`` (threshold from the jurisdiction's rule).
 
+    >>> import datetime as dt
     >>> from contracts.schedule import ScheduleState
     >>> at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     >>> from services.domain.timeline import schedule_at
@@ -71,6 +72,7 @@ def chemistry_classifier(
                 indexes.popitem(last=False)
         else:
             indexes.move_to_end(key)
-        return classify_structure(smiles, index, as_of=view.at.astimezone(dt.UTC).date())
+        day = view.at.astimezone(legal_time_zone(view.jurisdiction)).date()
+        return classify_structure(smiles, index, as_of=day)
 
     return classify

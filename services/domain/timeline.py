@@ -7,6 +7,10 @@ decided, and an enacted one keeps covering until its listings take effect. Judgi
 facts dated at or before ``at`` makes the judgement the same whichever newer copy of the schedule
 the monitor happens to hold, which is what lets the services and an offline replay agree.
 
+Legal dates (``effective_from``, ``expires``) begin at 00:00 in the jurisdiction's own time zone
+(``contracts.countries.legal_time_zone``: Kazakhstan is UTC+5), not at 00:00 UTC; ``expires`` is
+the first day the control no longer applies.
+
 An amendment still pending ``stall_days`` after its proposal has *stalled*: it is reported as
 considered but no longer holds an alert back.
 
@@ -30,6 +34,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contracts.countries import legal_time_zone
 from contracts.schedule import Amendment, AmendmentStatus, ScheduleState
 
 DECIDED = (
@@ -40,9 +45,14 @@ DECIDED = (
 )
 
 
-def start_of(day: dt.date) -> dt.datetime:
-    """Midnight UTC at the start of ``day``: when a date-valued legal effect begins."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+def start_of(day: dt.date, zone: dt.tzinfo = dt.UTC) -> dt.datetime:
+    """Midnight at the start of ``day`` in ``zone`` (a jurisdiction's legal time zone: when a
+    date-valued legal effect begins there), as a UTC time.
+
+    >>> start_of(dt.date(2025, 9, 1), legal_time_zone("KZ")).isoformat()
+    '2025-08-31T19:00:00+00:00'
+    """
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -68,17 +78,18 @@ def schedule_at(
 ) -> ScheduleAt:
     """What ``state`` said at ``at``, from facts dated at or before ``at``."""
     by_id = {a.amendment_id: a for a in state.amendments}
-    day = at.astimezone(dt.UTC).date()
+    zone = legal_time_zone(jurisdiction)
+    day = at.astimezone(zone).date()
     listings = [
         x
         for x in state.listings
-        if _known(x.source, x.effective_from, by_id, at)
+        if _known(x.source, x.effective_from, by_id, at, zone)
         and _in_force(x.effective_from, x.expires, day)
     ]
     groups = [
         g
         for g in state.groups
-        if _known(g.source, g.effective_from, by_id, at)
+        if _known(g.source, g.effective_from, by_id, at, zone)
         and _in_force(g.effective_from, g.expires, day)
     ]
     covering = [a for a in state.amendments if _covers_at(a, at, day)]
@@ -102,11 +113,17 @@ def schedule_at(
 
 
 def moments(
-    state: ScheduleState, *, after: dt.datetime | None, through: dt.datetime, stall: dt.timedelta
+    state: ScheduleState,
+    *,
+    after: dt.datetime | None,
+    through: dt.datetime,
+    stall: dt.timedelta,
+    jurisdiction: str,
 ) -> list[dt.datetime]:
     """The moments in ``(after, through]`` at which :func:`schedule_at` may change, in order."""
-    found = {m for m in _all_moments(state, stall) if (after is None or m > after) and m <= through}
-    return sorted(found)
+    zone = legal_time_zone(jurisdiction)
+    every = _all_moments(state, stall, zone)
+    return sorted({m for m in every if (after is None or m > after) and m <= through})
 
 
 class Timeline:
@@ -124,7 +141,7 @@ class Timeline:
         self.state = state
         self.stall = stall
         self.jurisdiction = jurisdiction
-        self._moments = sorted(set(_all_moments(state, stall)))
+        self._moments = sorted(set(_all_moments(state, stall, legal_time_zone(jurisdiction))))
         self._views: dict[int, ScheduleAt] = {}
 
     def moments(self, *, after: dt.datetime | None, through: dt.datetime) -> list[dt.datetime]:
@@ -141,7 +158,9 @@ class Timeline:
         return view if view.at == at else dataclasses.replace(view, at=at)
 
 
-def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datetime]:
+def _all_moments(
+    state: ScheduleState, stall: dt.timedelta, zone: dt.tzinfo
+) -> Iterator[dt.datetime]:
     for a in state.amendments:
         yield a.proposed_at
         yield a.proposed_at + stall
@@ -151,13 +170,13 @@ def _all_moments(state: ScheduleState, stall: dt.timedelta) -> Iterator[dt.datet
             yield a.decided_at
         for day in (a.effective_from, a.expires):
             if day is not None:
-                yield start_of(day)
+                yield start_of(day, zone)
     spans = [(x.effective_from, x.expires) for x in state.listings]
     spans += [(g.effective_from, g.expires) for g in state.groups]
     for effective_from, expires in spans:
-        yield start_of(effective_from)
+        yield start_of(effective_from, zone)
         if expires is not None:
-            yield start_of(expires)
+            yield start_of(expires, zone)
 
 
 def _stage_at(a: Amendment, at: dt.datetime) -> dict[str, object]:
@@ -173,12 +192,16 @@ def _decided_by(a: Amendment, at: dt.datetime) -> bool:
 
 
 def _known(
-    source: str, effective_from: dt.date, by_id: dict[str, Amendment], at: dt.datetime
+    source: str,
+    effective_from: dt.date,
+    by_id: dict[str, Amendment],
+    at: dt.datetime,
+    zone: dt.tzinfo,
 ) -> bool:
     """Could anyone know of this listing at ``at``? (Baseline listings: from their start.)"""
     amendment = by_id.get(source)
     if amendment is None:
-        return start_of(effective_from) <= at
+        return start_of(effective_from, zone) <= at
     return _decided_by(amendment, at) and amendment.status != AmendmentStatus.REJECTED
 
 

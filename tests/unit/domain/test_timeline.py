@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contracts.countries import legal_time_zone
 from contracts.schedule import Amendment, GroupListing, Listing, ScheduleState
 from contracts.substances import GroupDefinition, ListedSubstance, Structure
 from services.domain.timeline import moments, schedule_at, start_of
 
 T0 = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
 STALL = dt.timedelta(days=180)
+KZ = legal_time_zone("KZ")
 ALPHA_PHP = ListedSubstance(
     name="alpha-PHP", structure=Structure(smiles="CCCCC(C(=O)c1ccccc1)N1CCCC1")
 )
@@ -137,14 +139,28 @@ def test_the_signature_changes_exactly_when_the_view_does():
 
 def test_moments_are_every_time_the_view_may_change_in_order():
     state = enacted(decided=40, effective=60, expires=400)
-    found = moments(state, after=day(0), through=day(500), stall=STALL)
+    found = moments(state, after=day(0), through=day(500), stall=STALL, jurisdiction="KZ")
     assert found == [
         day(10),
         day(40),
-        start_of(day(60).date()),
+        start_of(day(60).date(), KZ),
         day(190),
-        start_of(day(400).date()),
+        start_of(day(400).date(), KZ),
     ]
-    assert moments(state, after=day(40), through=day(100), stall=STALL) == [
-        start_of(day(60).date())
+    assert moments(state, after=day(40), through=day(100), stall=STALL, jurisdiction="KZ") == [
+        start_of(day(60).date(), KZ)
     ]
+
+
+def test_legal_dates_begin_at_midnight_in_the_jurisdiction_not_in_utc():
+    # In force "from day 60" in Kazakhstan: from 00:00 there, 19:00 UTC the day before.
+    state = enacted(decided=40, effective=60)
+    midnight_there = start_of(day(60).date(), KZ)
+    assert midnight_there.hour == 19 and midnight_there.date() == day(59).date()
+    before = schedule_at(
+        state, midnight_there - dt.timedelta(minutes=1), stall=STALL, jurisdiction="KZ"
+    )
+    after = schedule_at(state, midnight_there, stall=STALL, jurisdiction="KZ")
+    assert (len(before.state.listings), len(after.state.listings)) == (0, 1)
+    # A jurisdiction with no zone in the table: UTC.
+    assert schedule_at(state, midnight_there, stall=STALL, jurisdiction="FR").state.listings == []

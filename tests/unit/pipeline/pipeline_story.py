@@ -50,6 +50,11 @@ CATHINONES = {
 }
 
 
+MIDNIGHT_KZ = 17 / 24
+"""00:00 of a date in Kazakhstan (UTC+5) is 19:00 UTC the day before: this much of a day before
+that date's noon UTC (a story day)."""
+
+
 def day(n: float) -> dt.datetime:
     """Noon UTC on day ``n`` of the story (day 0 is 2026-01-01)."""
     return T0 + dt.timedelta(days=n)

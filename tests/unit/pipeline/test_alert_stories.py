@@ -4,8 +4,8 @@ Kazakhstan's baseline lists alpha-PVP, MDPV and mephedrone. alpha-PHP (alpha-PVP
 carbon) is the unlisted analogue. The rule is the default: raise at 3 distinct occurrences within
 90 days, stall after 180 days pending. ``found(d)`` is a seizure of one sample on day ``d``,
 analysed the same day; a row ``Alert("raised", "KZ", 1, "open", 3, 30)`` reads "alert KZ raised,
-version 1, open, 3 occurrences, judged on day 30" (a midnight is a half day: 59.5 is day 60's
-00:00 UTC, when a control dated day 60 takes effect).
+version 1, open, 3 occurrences, judged on day 30" (a story day is noon UTC; ``60 - MIDNIGHT_KZ``
+is 00:00 of day 60 in Kazakhstan, UTC+5, when a control dated day 60 takes effect there).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pipeline_story import (
     CAFFEINE,
     CATHINONES,
     KZ_BASELINE,
+    MIDNIGHT_KZ,
     Alert,
     Story,
     alerts,
@@ -119,14 +120,14 @@ def test_a_pending_amendment_suppresses_and_its_enactment_resolves():
     assert alerts(story, until=70) == [
         RAISED,
         Alert("suppressed", "KZ", 2, "suppressed", 3, 35),
-        Alert("resolved", "KZ", 3, "resolved", 4, 59.5),  # in force from day 60, 00:00 UTC
+        Alert("resolved", "KZ", 3, "resolved", 4, 60 - MIDNIGHT_KZ),  # from day 60, 00:00 in KZ
     ]
     suppressed, resolved = bodies(run(story, until=70).emitted)[1:]
     assert [(p.amendment_id, p.covers_by) for p in suppressed.pending_amendments] == [
         ("KZ-2026-1", "name")
     ]
     assert suppressed.reason.startswith("Held back while a pending amendment would control it")
-    assert resolved.time_to_control_days == 49.5  # day 10 noon to day 60 midnight
+    assert resolved.time_to_control_days == 49.29  # day 10 noon UTC to day 60 00:00 in KZ
     assert resolved.reason.startswith("Now controlled (listed by name)")
 
 
@@ -198,7 +199,7 @@ def test_a_temporary_control_lapsing_reopens_the_resolved_alert():
         RAISED,
         Alert("suppressed", "KZ", 2, "suppressed", 3, 35),
         Alert("resolved", "KZ", 3, "resolved", 3, 40),
-        Alert("reopened", "KZ", 4, "open", 3, 99.5),
+        Alert("reopened", "KZ", 4, "open", 3, 100 - MIDNIGHT_KZ),  # expired: day 100, 00:00 KZ
     ]
     assert bodies(run(story, until=110).emitted)[-1].reason.startswith(
         "No longer controlled as of 2026-04-11: "

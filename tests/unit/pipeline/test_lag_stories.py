@@ -27,6 +27,7 @@ from typing import NamedTuple
 from pipeline_story import (
     CAFFEINE,
     CATHINONES,
+    MIDNIGHT_KZ,
     Alert,
     Story,
     alert_emits,
@@ -150,7 +151,7 @@ def test_sightings_before_the_listing_count_as_unlisted_sightings_at_their_time(
     assert same_whatever_the_lag(story, until=60) == [
         Transition("raised", "open", 24),
         Transition("suppressed", "suppressed", 25),
-        Transition("resolved", "resolved", 39.5),  # in force from day 40, 00:00 UTC
+        Transition("resolved", "resolved", 40 - MIDNIGHT_KZ),  # from day 40, 00:00 in KZ
     ]
 
 
