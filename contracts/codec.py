@@ -40,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 
 from contracts.envelope import Envelope
 from contracts.errors import ContractError, ErrorClass
-from contracts.events import EVENT_ADAPTER, EVENT_MODELS, Event
+from contracts.events import EVENT_ADAPTER, EVENT_MODELS, INCOMING_TYPES, Event
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 """Largest message ``decode`` reads and ``encode`` writes (1 MiB, Kafka's default limit)."""
@@ -201,10 +201,13 @@ def _upcast(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _check_type(type_: str, accept: frozenset[str] | None) -> None:
     if type_ not in EVENT_MODELS:
+        # Name what the reader may send: on a topic, its types; otherwise what agencies publish.
+        known = sorted(accept) if accept is not None else sorted(INCOMING_TYPES)
         raise ContractError(
             ErrorClass.UNKNOWN_TYPE,
-            f"type: {_show(type_)} is not a known event type; known types: "
-            + ", ".join(EVENT_MODELS),
+            f"type: {_show(type_)} is not a known event type; "
+            + ("accepted on this topic: " if accept is not None else "agencies publish: ")
+            + ", ".join(known),
             field="type",
         )
     if accept is not None and type_ not in accept:

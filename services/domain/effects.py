@@ -54,6 +54,8 @@ class Rejection:
 
     error_class: str
     reason: str
+    field: str | None = None
+    """The dotted path of the offending field (``data.substances[0].structure``), if one."""
 
     def __post_init__(self) -> None:
         ErrorClass(self.error_class)  # fail at the source, not in the runner

@@ -307,7 +307,7 @@ class StreamService:
         await table.stored()
         await self.send_all(outcome.emits)
         for part, rejection in enumerate(outcome.rejections):
-            error = ContractError(rejection.error_class, rejection.reason)
+            error = ContractError(rejection.error_class, rejection.reason, rejection.field)
             await self.dead_letter(message, error, part=part)
 
     async def send_all(self, emits: Iterable[Any]) -> None:

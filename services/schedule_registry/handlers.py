@@ -137,6 +137,7 @@ def _unknown_amendment(event: LegislationEvent, schedule: ScheduleState) -> Reje
         "schema_violation",
         f"data.amendment_id: amendment {wanted!r} was never proposed in {event.jurisdiction}; "
         "publish its aw.legislation.amendment-proposed.v1 first, then send this event again",
+        field="data.amendment_id",
     )
 
 
@@ -164,6 +165,7 @@ def _match_keys(
                     f"data.substances[{index}].structure ({substance.name}): {error.kind}: "
                     f"{error.reason}. The rest of the event was applied; this substance cannot "
                     "be matched until its structure is corrected.",
+                    field=f"data.substances[{index}].structure",
                 )
             )
     return tuple(sorted(set(keys))), tuple(rejections)

@@ -188,12 +188,14 @@ def _standardised(
         try:
             parent = deps.standardise(substance.structure)
         except StructureError as error:
+            field = f"data.substances[{index}].structure"
             rejections.append(
                 Rejection(
                     "invalid_structure",
-                    f"data.substances[{index}].structure: {error.kind}: {error.reason}. "
+                    f"{field}: {error.kind}: {error.reason}. "
                     "The other substances of this result were still processed; correct this one "
                     "and send the result again under a new event id.",
+                    field=field,
                 )
             )
             continue

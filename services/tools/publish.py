@@ -36,7 +36,9 @@ from contracts.codec import decode, encode
 from contracts.envelope import Envelope
 from contracts.errors import ContractError, ErrorClass
 from contracts.events import EVENT_MODELS, Event
-from contracts.topics import LAB_RESULTS, LEGISLATION, SEIZURES, topic_for_type
+from contracts.substances import Structure
+from contracts.topics import LAB_RESULTS, LEGISLATION, PROGRESS, SEIZURES, topic_for_type
+from services.chemistry import StructureError, standardise
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
@@ -85,14 +87,49 @@ def check_line(raw: bytes, *, now: dt.datetime | None = None) -> Event:
         if internal is None:
             raise
         # decode's own wording ("not accepted on this topic") does not say why here.
-        topic = topic_for_type(internal)
+        where = "its services, on internal topics"
+        if internal != PROGRESS:
+            topic = topic_for_type(internal)
+            where = f"{', '.join(topic.producers)}, on {topic.name}"
         raise ContractError(
             ErrorClass.UNKNOWN_TYPE,
-            f"type: {internal} is written by Analogue Watch itself "
-            f"({', '.join(topic.producers)}, on {topic.name}), not by agencies; "
+            f"type: {internal} is written by Analogue Watch itself ({where}), not by agencies; "
             "publish seizures, lab results and legislation only: " + ", ".join(sorted(PUBLISHABLE)),
             field="type",
         ) from None
+
+
+def structure_problems(events: Planned) -> Rejected:
+    """The lines whose structures the chemistry core refuses, as the services would: each with
+    ``invalid_structure``, the field and the reason (``--dry-run``: the services would still use
+    the line's other substances, and dead-letter it for these).
+
+    >>> from contracts.codec import decode
+    >>> raw = ('{"id": "l1", "type": "aw.lab-result.reported.v1", "source": "kz.lab",'
+    ...     ' "jurisdiction": "KZ", "time": "2025-03-01T10:00:00+05:00",'
+    ...     ' "published": "2025-03-01T10:05:00+05:00", "data": {"lab_id": "L", "sample_id": "S",'
+    ...     ' "analysed_at": "2025-03-01T10:00:00+05:00", "method": "GC-MS",'
+    ...     ' "substances": [{"structure": {"smiles": "C1CC"}}]}}')
+    >>> structure_problems([(7, decode(raw.encode()))])[0][1].split(":")[:2]
+    ['invalid_structure', ' data.substances[0].structure']
+    """
+    problems: Rejected = []
+    for lineno, event in events:
+        for where, structure in _structures(event):
+            try:
+                standardise(structure)
+            except StructureError as error:
+                reason = f"{error.kind}: {error.reason}"
+                problems.append((lineno, f"invalid_structure: {where}: {reason}"))
+    return problems
+
+
+def _structures(event: Event) -> list[tuple[str, Structure]]:
+    """The structures of a lab result, or of the substances a legislation event names."""
+    named = getattr(event.data, "substances", None)
+    if not isinstance(named, list):
+        return []
+    return [(f"data.substances[{i}].structure", s.structure) for i, s in enumerate(named)]
 
 
 def _internal_type(raw: bytes) -> str | None:
@@ -244,6 +281,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"line {lineno}: rejected: {reason}", file=sys.stderr)
     settings = ServiceSettings.from_env()
     if args.dry_run:
+        bad = structure_problems(events)
+        for lineno, reason in bad:
+            print(f"line {lineno}: would be dead-lettered: {reason}", file=sys.stderr)
+        rejected = [*rejected, *bad]
+        events = [(n, e) for n, e in events if n not in {lineno for lineno, _ in bad}]
         ns = settings.topic_namespace
         would = Counter(topic_name(topic_for_type(e.type), ns) for _, e in events)
         _summary(len(events), len(rejected), would, verb="would send")

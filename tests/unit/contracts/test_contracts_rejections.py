@@ -10,6 +10,7 @@ import pytest
 
 from contracts.codec import CLOCK_SKEW, MAX_MESSAGE_BYTES, decode
 from contracts.errors import ContractError, ErrorClass
+from contracts.events import INCOMING_TYPES
 
 DELETE = object()
 SEIZURE = "aw.seizure.reported.v1"
@@ -326,8 +327,8 @@ INVALID = [
         "aw.seizure.reported.v2",
         ErrorClass.UNKNOWN_TYPE,
         "type",
-        "type: 'aw.seizure.reported.v2' is not a known event type; known types: "
-        "aw.seizure.reported.v1, aw.lab-result.reported.v1",
+        "type: 'aw.seizure.reported.v2' is not a known event type; agencies publish: "
+        "aw.lab-result.reported.v1, aw.legislation.amendment-enacted.v1",
     ),
     (SEIZURE, "type", 1, SV, "type", "type: must be a string (got a JSON number)"),
     (SEIZURE, "type", DELETE, SV, "type", "type: is required"),
@@ -551,3 +552,11 @@ def test_ids_are_trimmed(doc_of, now):
     doc["data"]["seizure_id"] = "  KZ-ALM-1 "
 
     assert decode(json.dumps(doc).encode(), now=now).data.seizure_id == "KZ-ALM-1"
+
+
+def test_an_unknown_type_names_only_what_agencies_may_publish():
+    with pytest.raises(ContractError) as caught:
+        decode(b'{"type": "aw.seizure.reported.v9"}')
+    named = caught.value.reason.split("agencies publish: ")[1].split(", ")
+    assert sorted(named) == sorted(INCOMING_TYPES)
+    assert not any(t.startswith(("aw.alert.", "aw.schedule.", "aw.stream.")) for t in named)

@@ -91,6 +91,7 @@ def test_an_unreadable_structure_is_dead_lettered_and_the_rest_of_the_result_sti
     assert event.type == "aw.lab-result.reported.v1"
     assert rejection.error_class == "invalid_structure"
     assert rejection.reason.startswith("data.substances[0].structure: unparsable:")
+    assert rejection.field == "data.substances[0].structure"  # the dead letter's field
     assert detections(story) == [("Z-1", "S-1", 10)]
 
 

@@ -132,6 +132,19 @@ def test_dry_run_reports_bad_lines_and_exits_1(tmp_path: Path, capsys, monkeypat
     ]
 
 
+def test_dry_run_reports_a_structure_the_services_would_dead_letter(tmp_path: Path, capsys) -> None:
+    unparsable = [{"structure": {"smiles": "C1CC"}, "reported_name": "alpha-PHP"}]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([SEIZURE, _with(LAB, data__substances=unparsable)]) + "\n")
+    assert main(["publish", "--dry-run", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(
+        "line 2: would be dead-lettered: invalid_structure: data.substances[0].structure: "
+        "unparsable:"
+    )
+    assert out.splitlines()[0] == "publish: 1 valid line(s), 1 rejected"
+
+
 def test_dry_run_of_a_clean_file_exits_0(tmp_path: Path, capsys) -> None:
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"".join(encode(e) + b"\n" for e in SCENARIO[:10]))
