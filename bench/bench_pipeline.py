@@ -467,9 +467,6 @@ class BenchPipeline(MeteredPipeline):
             cwd=self.workdir,
         )
 
-    def env(self, name: str) -> dict[str, str]:
-        return {**super().env(name), "AW_SWEEP_INTERVAL_S": "5"}  # the service's default
-
 
 CONSUMES = {
     "schedule_registry": (LEGISLATION,),

@@ -31,4 +31,3 @@ class MonitorSettings(StreamSettings):
     alert_rules: Json[dict[str, AlertRuleOverride]] = Field(
         "{}", alias="AW_ALERT_RULES", validate_default=True
     )
-    sweep_interval_s: float = Field(5.0, alias="AW_SWEEP_INTERVAL_S", gt=0)

@@ -44,7 +44,7 @@ class Pipeline:
             **client_env(self.settings),  # a secured broker: each service's own in service_env
             "AW_DATA_DIR": str(self.workdir / "state" / name),
             "AW_METRICS_PORT": "0",
-            "AW_SWEEP_INTERVAL_S": "1",
+            "AW_IDLE_AFTER_S": "2",
             "AW_LOG_LEVEL": "WARNING",
             **self.service_env.get(name, {}),
         }
