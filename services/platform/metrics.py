@@ -68,6 +68,12 @@ class ServiceMetrics:
             ["stage"],
             registry=self.registry,
         )
+        self.stalled_partitions = Gauge(
+            f"{p}_stalled_partitions",
+            "Input partitions with messages waiting that this worker stopped reading (it then "
+            "exits to be restarted: services/platform/watchdog.py)",
+            registry=self.registry,
+        )
         self.consumer_lag = Gauge(
             f"{p}_consumer_lag_messages",
             "Messages not yet consumed (end offset minus last read), by topic",

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
-from faust.types import Message, TableT
+from faust.types import TP, Message, TableT
 from faust.utils import json as faust_json
 from pydantic import BaseModel, Field
 
@@ -38,6 +38,7 @@ from services.platform.metrics import ServiceMetrics
 from services.platform.security import faust_credentials
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_changelogs, group_id, topic_name
+from services.platform.watchdog import EXIT_STALLED, Reading, stalled
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ class StreamSettings(ServiceSettings):
     input_lateness_hours: float = Field(48.0, alias="AW_INPUT_LATENESS_HOURS", ge=0)
     idle_after_s: float = Field(3.0, alias="AW_IDLE_AFTER_S", gt=0)
     progress_interval_s: float = Field(0.5, alias="AW_PROGRESS_INTERVAL_S", gt=0)
+    # A partition with messages waiting and not read for this long stops the worker, so that its
+    # supervisor restarts it (services/platform/watchdog.py). 0: never.
+    stall_after_s: float = Field(60.0, alias="AW_STALL_AFTER_S", ge=0)
 
 
 class _IdempotentProducer(faust_aiokafka.Producer):
@@ -201,6 +205,12 @@ class StreamService:
         # One thread: handlers stay sequential per worker, so state updates never interleave.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-handler")
         self.app.timer(interval=10.0)(self._update_lag)
+        self._inputs: set[str] = set()
+        self._read: dict[TP, tuple[int, float]] = {}
+        """Per input partition, the last offset read and when (monotonic)."""
+        self._handled_at = 0.0
+        if settings.stall_after_s:
+            self.app.timer(interval=max(1.0, settings.stall_after_s / 6))(self._watch)
 
     # -- topics --------------------------------------------------------------------------
 
@@ -217,6 +227,11 @@ class StreamService:
                 partitions=topics[0].partitions if len(topics) == 1 else None,
             )
         return self._topics[key]
+
+    def reads(self, *topics: Topic) -> faust.TopicT:
+        """The channel of ``topics`` as an input: the watchdog follows its partitions."""
+        self._inputs.update(topic_name(t, self.settings.topic_namespace) for t in topics)
+        return self.topic(*topics)
 
     def table_topic(self, message: Message) -> Topic:
         """The table entry of the topic ``message`` came from."""
@@ -236,7 +251,7 @@ class StreamService:
 
     def consume(self, name: str, topics: Sequence[Topic], handle: Handle) -> None:
         """Run ``handle`` on every valid event of ``topics``; dead-letter the rest."""
-        channel = self.topic(*topics)
+        channel = self.reads(*topics)
 
         async def agent(stream: faust.StreamT) -> None:
             async for event in stream.events():
@@ -248,6 +263,7 @@ class StreamService:
     async def decoded(self, message: Message) -> Envelope | None:
         """The event ``message`` carries, or None once it is dead-lettered as invalid."""
         self.metrics.last_event.set_to_current_time()
+        self._read[message.tp] = (message.offset, time.monotonic())
         try:
             # The types of the topic the message came from, not of every topic the agent reads:
             # an internal event forged on a public topic (a seized-item link on aw.lab-results)
@@ -281,6 +297,7 @@ class StreamService:
             await self.dead_letter(message, error)
         finally:
             self.metrics.processing.labels(name).observe(time.perf_counter() - started)
+            self._handled_at = time.monotonic()
 
     def _check_key(self, message: Message, event: Envelope) -> None:
         """Keys decide partitions, and partitions decide which state an event meets."""
@@ -351,6 +368,50 @@ class StreamService:
             lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - read - 1)
         for topic, value in lag.items():
             self.metrics.consumer_lag.labels(topic).set(value)
+
+    async def _watch(self) -> None:
+        """Stop the worker when an input partition has stopped being read (watchdog.py)."""
+        restoring = bool(getattr(self.app, "in_recovery", False))
+        if self.app.rebalancing or restoring or not self.app.consumer.assignment():
+            self._read.clear()  # partitions move, or tables are restored: watch afresh after
+            return
+        now = time.monotonic()
+        readings = {}
+        for tp in self.app.consumer.assignment():
+            if tp.topic not in self._inputs:
+                continue
+            offset, at = self._read.setdefault(tp, (-1, now))
+            highwater = self._highwater(tp)
+            if highwater is None or offset < 0 and highwater == 0:
+                continue
+            read_to = offset + 1 if offset >= 0 else self._committed(tp)
+            lag = 0 if read_to is None else max(0, highwater - read_to)
+            readings[tp] = Reading(lag=lag, quiet_s=now - at)
+        busy = now - self._handled_at < 5.0
+        stuck = stalled(readings, after_s=self.settings.stall_after_s, busy=busy)
+        self.metrics.stalled_partitions.set(len(stuck))
+        if stuck:
+            log.critical(
+                "input partitions stopped being read with messages waiting; exiting so that the "
+                "worker is restarted",
+                extra={
+                    "partitions": [f"{tp.topic}/{tp.partition}" for tp in stuck],
+                    "lag": [readings[tp].lag for tp in stuck],
+                    "quiet_s": [round(readings[tp].quiet_s) for tp in stuck],
+                },
+            )
+            logging.shutdown()
+            os._exit(EXIT_STALLED)
+
+    def _highwater(self, tp: TP) -> int | None:
+        try:
+            return self.app.consumer.highwater(tp)
+        except Exception:  # not fetched yet
+            return None
+
+    def _committed(self, tp: TP) -> int | None:
+        committed = getattr(self.app.consumer, "_committed_offset", {}).get(tp)
+        return None if committed is None else int(committed)
 
     def main(self) -> None:
         """Run this service's worker until it is stopped (SIGTERM or Ctrl-C)."""
