@@ -14,22 +14,25 @@ export KAFKA_DIR=$run_dir/kafka
 
 services() { "$bin/analogue-watch" services 2>/dev/null || true; }
 
-start_service() { # start_service NAME
+start_service() { # start_service NAME: in its own process group, restarted when it exits 75
   local name=$1 pid_file=$run_dir/$1.pid
   if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then return 0; fi
-  AW_DATA_DIR=$run_dir/state/$name setsid "$bin/analogue-watch" serve "$name" \
-    >> "$logs/$name.log" 2>&1 < /dev/null &
+  # A worker that finds a partition no longer read exits 75 to be started again
+  # (services/platform/watchdog.py); any other exit ends it.
+  AW_DATA_DIR=$run_dir/state/$name setsid bash -c \
+    'while "$0" serve "$1"; [ $? -eq 75 ]; do echo "local: $1 restarted (stalled partition)"; done' \
+    "$bin/analogue-watch" "$name" >> "$logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$pid_file"
   echo "local: $name started (pid $!, log .run/logs/$name.log)"
 }
 
-stop_pid_file() { # stop_pid_file FILE: SIGTERM, then SIGKILL after 20 s
+stop_pid_file() { # stop_pid_file FILE: SIGTERM to its process group, then SIGKILL after 20 s
   local pid
   pid=$(cat "$1" 2>/dev/null || true); rm -f "$1"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 }
 
 up() {

@@ -64,6 +64,11 @@ class StreamSettings(ServiceSettings):
     # A partition with messages waiting and not read for this long stops the worker, so that its
     # supervisor restarts it (services/platform/watchdog.py). 0: never.
     stall_after_s: float = Field(60.0, alias="AW_STALL_AFTER_S", ge=0)
+    # Fault injection for tests: "<topic>/<partition>@<n>" stops fetching that input partition
+    # after its n-th message, once per state folder: the stall faust-streaming 629 leaves.
+    fault_pause_partition: str = Field(
+        "", alias="AW_FAULT_PAUSE_PARTITION", pattern=r"^$|^[A-Za-z0-9._-]+/\d+@\d+$"
+    )
 
 
 class _IdempotentProducer(faust_aiokafka.Producer):
@@ -264,6 +269,8 @@ class StreamService:
         """The event ``message`` carries, or None once it is dead-lettered as invalid."""
         self.metrics.last_event.set_to_current_time()
         self._read[message.tp] = (message.offset, time.monotonic())
+        if self.settings.fault_pause_partition:
+            self._maybe_stall(message)
         try:
             # The types of the topic the message came from, not of every topic the agent reads:
             # an internal event forged on a public topic (a seized-item link on aw.lab-results)
@@ -402,6 +409,21 @@ class StreamService:
             )
             logging.shutdown()
             os._exit(EXIT_STALLED)
+
+    def _maybe_stall(self, message: Message) -> None:
+        """The injected fault: stop fetching a partition, as faust-streaming 629 does."""
+        where, _, after = self.settings.fault_pause_partition.rpartition("@")
+        topic, _, partition = where.rpartition("/")
+        name = topic_name(topic_named(topic), self.settings.topic_namespace)
+        if (message.topic, message.partition) != (name, int(partition)):
+            return
+        self._fault_count = getattr(self, "_fault_count", 0) + 1
+        marker = Path(self.settings.data_dir) / "fault-pause-fired"
+        if self._fault_count < int(after) or marker.exists():
+            return
+        marker.touch()
+        log.warning("fault injected: no longer fetching a partition", extra={"partition": where})
+        self.app.consumer.pause_partitions([message.tp])
 
     def _highwater(self, tp: TP) -> int | None:
         try:

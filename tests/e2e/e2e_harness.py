@@ -22,6 +22,7 @@ from services.catalog import SERVICES
 from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
+from services.platform.watchdog import EXIT_STALLED
 
 PIPELINE = [e.name for e in SERVICES if e.stream]
 
@@ -35,6 +36,8 @@ class Pipeline:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     """Extra environment by service name, over the defaults (e.g. a fixed ``AW_METRICS_PORT``)."""
+    restarted: list[str] = field(default_factory=list)
+    """Services started again after their watchdog stopped them (a stalled partition)."""
 
     def env(self, name: str) -> dict[str, str]:
         return {
@@ -90,6 +93,12 @@ class Pipeline:
                 pipeline.stop(name)
 
     def alive(self) -> dict[str, bool]:
+        """Which services run; one that stopped itself for a stalled partition (exit 75) is
+        started again first, as its supervisor would (services/platform/watchdog.py)."""
+        for name, proc in list(self.procs.items()):
+            if proc.poll() == EXIT_STALLED:
+                self.restarted.append(name)
+                self.start(name)
         return {name: proc.poll() is None for name, proc in self.procs.items()}
 
     def logs(self) -> str:
