@@ -161,9 +161,15 @@ class ProgressReporter:
             name = topic_name(source, settings.topic_namespace)
             for tp in sorted(tp for tp in consumer.assignment() if tp.topic == name):
                 clock = self._clocks.setdefault(tp, _Clock())
-                quiet = time.monotonic() - clock.heard >= settings.idle_after_s
+                # Any message read counts, a dead-lettered one too: it was dealt with.
+                read = self.service.last_read(tp)
+                offset = max(
+                    clock.offset if clock.offset is not None else -1, read[0] if read else -1
+                )
+                heard = max(clock.heard, read[1] if read else 0.0)
+                quiet = time.monotonic() - heard >= settings.idle_after_s
                 progress = source_progress(
-                    clock.latest, lateness, quiet=quiet and self._caught_up(tp, clock)
+                    clock.latest, lateness, quiet=quiet and self._caught_up(tp, offset)
                 )
                 targets = range(to.partitions) if broadcast else (tp.partition,)
                 await self._sender.say(
@@ -174,7 +180,7 @@ class ProgressReporter:
                     versions(tp.partition) if versions else None,
                 )
 
-    def _caught_up(self, tp: TP, clock: _Clock) -> bool:
+    def _caught_up(self, tp: TP, offset: int) -> bool:
         """Whether everything written to ``tp`` so far has been read: a partition is idle only
         then (a worker just started has read nothing yet, and may be far behind)."""
         consumer = self.service.app.consumer
@@ -184,8 +190,8 @@ class ProgressReporter:
             return False
         if highwater is None:
             return False
-        if clock.offset is not None:
-            return clock.offset + 1 >= highwater
+        if offset >= 0:
+            return offset + 1 >= highwater
         start = getattr(consumer, "_committed_offset", {}).get(tp)  # where reading began
         return highwater == 0 or (start is not None and start >= highwater)
 
@@ -281,7 +287,7 @@ class OrderedStage:
         part = self.partition(k)
         if part.behind is None:
             part.behind = await self._ends(k)
-        if part.behind.get(message.tp, 0) <= message.offset + 1:
+        if part.behind is not None and part.behind.get(message.tp, 0) <= message.offset + 1:
             part.behind.pop(message.tp, None)
         if decoded is None:
             await stream.ack(event)
@@ -302,15 +308,20 @@ class OrderedStage:
                 self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         await self._release(stream, k, part, message)
 
-    async def _ends(self, k: int) -> dict[TP, int]:
-        """The inputs of partition ``k`` with something left to read, and their end offsets."""
+    async def _ends(self, k: int) -> dict[TP, int] | None:
+        """The inputs of partition ``k`` with something left to read, and their end offsets;
+        None when the broker did not say (asked again with the next message)."""
         consumer = self.service.app.consumer
         namespace = self.service.settings.topic_namespace
         tps = [TP(topic_name(topic, namespace), k) for topic in self.topics]
-        ends = await consumer.highwaters(*tps)
+        try:
+            ends = await consumer.highwaters(*tps)
+            earliest = await consumer.earliest_offsets(*tps)
+        except Exception:  # a rebalance or a broker away: nothing is released until it answers
+            log.warning("end offsets not known yet", exc_info=True, extra={"partition": k})
+            return None
         # Where reading starts again: the committed offset, or the earliest kept (none yet).
         committed = getattr(consumer, "_committed_offset", {})
-        earliest = await consumer.earliest_offsets(*tps)
         return {
             tp: end
             for tp, end in ends.items()
@@ -320,7 +331,7 @@ class OrderedStage:
     async def _release(
         self, stream: faust.StreamT, k: int, part: _Partition, message: Message
     ) -> None:
-        if part.behind:
+        if part.behind is None or part.behind:
             return  # still reading again what was there when the partition was assigned
         for source, progress in list(part.waiting.items()):
             if self.ready(progress):

@@ -214,6 +214,8 @@ class StreamService:
         self._read: dict[TP, tuple[int, float]] = {}
         """Per input partition, the last offset read and when (monotonic)."""
         self._handled_at = 0.0
+        self._watched: dict[TP, float] = {}
+        """Per input partition, since when the watchdog has watched it (this assignment)."""
         if settings.stall_after_s:
             self.app.timer(interval=max(1.0, settings.stall_after_s / 6))(self._watch)
 
@@ -380,14 +382,16 @@ class StreamService:
         """Stop the worker when an input partition has stopped being read (watchdog.py)."""
         restoring = bool(getattr(self.app, "in_recovery", False))
         if self.app.rebalancing or restoring or not self.app.consumer.assignment():
-            self._read.clear()  # partitions move, or tables are restored: watch afresh after
+            self._watched.clear()  # partitions move, or tables are restored: watch afresh after
             return
         now = time.monotonic()
         readings = {}
         for tp in self.app.consumer.assignment():
             if tp.topic not in self._inputs:
                 continue
-            offset, at = self._read.setdefault(tp, (-1, now))
+            since = self._watched.setdefault(tp, now)
+            offset, read_at = self._read.get(tp, (-1, since))
+            at = max(read_at, since)
             highwater = self._highwater(tp)
             if highwater is None or offset < 0 and highwater == 0:
                 continue
@@ -409,6 +413,10 @@ class StreamService:
             )
             logging.shutdown()
             os._exit(EXIT_STALLED)
+
+    def last_read(self, tp: TP) -> tuple[int, float] | None:
+        """The last offset read on input partition ``tp`` and when (monotonic), if any."""
+        return self._read.get(tp)
 
     def _maybe_stall(self, message: Message) -> None:
         """The injected fault: stop fetching a partition, as faust-streaming 629 does."""
