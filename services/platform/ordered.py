@@ -110,6 +110,10 @@ class _Sender:
             )
             self._said[(topic.name, source, partition)] = progress
 
+    def forget(self) -> None:
+        """Say everything again (the readers may have heard another worker meanwhile)."""
+        self._said.clear()
+
 
 @dataclass
 class _Clock:
@@ -152,6 +156,14 @@ class ProgressReporter:
 
     def start(self) -> None:
         self.service.app.timer(interval=self.service.settings.progress_interval_s)(self.report)
+        self.service.app.on_partitions_revoked.connect(cast(Any, self._revoked))
+
+    async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
+        # What this worker knew of a partition is stale once it moves: another worker may read
+        # it meanwhile. Start again from what is read next (or the committed offset), and say
+        # everything again.
+        self._clocks.clear()
+        self._sender.forget()
 
     async def report(self) -> None:
         settings = self.service.settings
@@ -387,8 +399,10 @@ class OrderedStage:
 
     async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
         # Every assigned partition is sought back to its committed offset after a rebalance:
-        # what is held will be read again, in order.
+        # what is held will be read again, in order; what it has got to is said again.
         self._partitions.clear()
+        self._sender.forget()
+        self.service.app.consumer.release_holds()  # type: ignore[attr-defined]
 
 
 def _reached(bound: Bound, heard: dict[str, Progress]) -> dt.datetime | None:

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
@@ -87,18 +87,49 @@ class _Consumer(faust_aiokafka.Consumer):
     again, but its acknowledgement could already commit past it, and a second rebalance before
     it comes again would lose it. An acknowledgement from an older generation is refused.
 
-    An ordered stage (``services.platform.ordered``) holds messages until their turn; faust's
-    wait for every message to be acknowledged before a rebalance would wait for those forever.
-    Held messages leave the set it waits on (:meth:`hold`): a rebalance reads them again.
+    An ordered stage (``services.platform.ordered``) holds messages until their turn, and
+    acknowledges later ones meanwhile. Faust commits the acknowledged offsets that follow the
+    committed one without a gap, but with no offset committed yet it skips that check and commits
+    past a gap: a held input was then committed unhandled, and lost to a kill (found by
+    tests/stress/test_faults.py). Nothing is committed at or past a held offset (:meth:`hold`,
+    :meth:`_new_offset`). Held messages also leave the set faust waits on before a rebalance
+    (it would wait for them forever): a rebalance reads them again (:meth:`release_holds`).
     """
+
+    def _holding(self) -> dict[TP, set[int]]:
+        held: dict[TP, set[int]] | None = getattr(self, "_held", None)
+        if held is None:
+            held = {}
+            self._held: dict[TP, set[int]] = held
+        return held
 
     def ack(self, message: Message) -> bool:
         if message.generation_id != self.app.consumer_generation_id:
             return False
+        self._holding().get(message.tp, set()).discard(message.offset)
         return bool(super().ack(message))
 
     def hold(self, message: Message) -> None:
+        """``message`` waits for its turn: no commit reaches its offset until it is acked."""
         self._unacked_messages.discard(message)
+        self._holding().setdefault(message.tp, set()).add(message.offset)
+
+    def release_holds(self) -> None:
+        """The partitions moved: what was held will be read again from the committed offsets."""
+        self._holding().clear()
+
+    def _new_offset(self, tp: TP) -> int | None:
+        held = self._holding().get(tp)
+        acked = self._acked[tp]
+        if not held or not acked:
+            return cast(int | None, super()._new_offset(tp))
+        lowest = min(held)
+        later = [offset for offset in acked if offset >= lowest]
+        self._acked[tp] = [offset for offset in acked if offset < lowest]
+        try:
+            return cast(int | None, super()._new_offset(tp))
+        finally:
+            self._acked[tp] = sorted([*self._acked[tp], *later])
 
 
 faust_aiokafka.Transport.Producer = _IdempotentProducer
@@ -218,6 +249,7 @@ class StreamService:
         """Per input partition, since when the watchdog has watched it (this assignment)."""
         if settings.stall_after_s:
             self.app.timer(interval=max(1.0, settings.stall_after_s / 6))(self._watch)
+        self.app.on_partitions_revoked.connect(cast(Any, self._revoked))
 
     # -- topics --------------------------------------------------------------------------
 
@@ -413,6 +445,11 @@ class StreamService:
             )
             logging.shutdown()
             os._exit(EXIT_STALLED)
+
+    async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
+        # Another worker may read these partitions meanwhile: what was read here is stale.
+        self._read.clear()
+        self._watched.clear()
 
     def last_read(self, tp: TP) -> tuple[int, float] | None:
         """The last offset read on input partition ``tp`` and when (monotonic), if any."""

@@ -19,12 +19,14 @@ from contracts.codec import decode, encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS, SCHEDULE_STATE, Topic, topic_for_type
 from services.catalog import SERVICES
+from services.domain.replay import replay
 from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 from services.platform.watchdog import EXIT_STALLED
 
 PIPELINE = [e.name for e in SERVICES if e.stream]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @dataclass
@@ -230,3 +232,31 @@ def lifecycle(alerts) -> dict[str, list[tuple[str, str]]]:
         if kind != "updated":
             out.setdefault(alert_id, []).append((kind, a.data.status.value))
     return out
+
+
+def versions(alerts) -> dict[tuple[str, int], tuple[str, str, dict]]:
+    """Each alert version, by (alert id, version): its type, event time and body. Two different
+    bodies for one version fail: versions are published once, whatever is redelivered."""
+    out: dict[tuple[str, int], tuple[str, str, dict]] = {}
+    for a in alerts:
+        seen = (a.type, a.time.isoformat(), a.data.model_dump(mode="json"))
+        key = (a.data.alert_id, a.data.version)
+        assert out.setdefault(key, seen) == seen, f"two different bodies for {key}"
+    return out
+
+
+def assert_same_as_replay(alerts, events, pipeline: Pipeline, name: str) -> None:
+    """Every alert version the services published is the replay's, whole (type, event time and
+    body), and no other; both sides go to test-artifacts/ for a person to diff."""
+    expected = versions(e.event for e in replay(events) if e.topic is ALERTS)
+    got = versions(alerts)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for side, rows in (("services", got), ("replay", expected)):
+        (ARTIFACTS / f"{name}.{side}.txt").write_text(
+            "".join(
+                f"{alert_id} v{version} {kind.split('.')[2]} {at} "
+                f"count={body['occurrence_count']} ttc={body['time_to_control_days']}\n"
+                for (alert_id, version), (kind, at, body) in sorted(rows.items())
+            )
+        )
+    assert got == expected, f"see test-artifacts/{name}.*.txt\n{pipeline.logs()}"

@@ -18,46 +18,25 @@ import datetime as dt
 import random
 import signal
 import time
-from pathlib import Path
 
 import arrival_year
-from e2e_harness import Pipeline, publish, read_topic, settled_alerts, wait_for
+from e2e_harness import (
+    Pipeline,
+    assert_same_as_replay,
+    publish,
+    read_topic,
+    settled_alerts,
+    wait_for,
+)
 
 from contracts.topics import ALERTS
 from services.domain.replay import replay
 from services.scenario import build_scenario
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 KZT = dt.timezone(dt.timedelta(hours=5))
 SHUFFLE = dt.timedelta(hours=6)
 """How far the shuffled file moves an event: with the scenario's own spread between event time
 and publication (up to 40 hours) it stays within the services' 48 hours of allowed lateness."""
-
-
-def versions(alerts) -> dict[tuple[str, int], tuple[str, str, dict]]:
-    """Each alert version, by (alert id, version): its type, event time and body. Two different
-    bodies for one version fail: versions are published once, whatever is redelivered."""
-    out: dict[tuple[str, int], tuple[str, str, dict]] = {}
-    for a in alerts:
-        seen = (a.type, a.time.isoformat(), a.data.model_dump(mode="json"))
-        key = (a.data.alert_id, a.data.version)
-        assert out.setdefault(key, seen) == seen, f"two different bodies for {key}"
-    return out
-
-
-def assert_same_as_replay(alerts, events, pipeline: Pipeline, name: str) -> None:
-    expected = versions(e.event for e in replay(events) if e.topic is ALERTS)
-    got = versions(alerts)
-    ARTIFACTS.mkdir(exist_ok=True)
-    for side, rows in (("services", got), ("replay", expected)):
-        (ARTIFACTS / f"{name}.{side}.txt").write_text(
-            "".join(
-                f"{alert_id} v{version} {kind.split('.')[2]} {at} "
-                f"count={body['occurrence_count']} ttc={body['time_to_control_days']}\n"
-                for (alert_id, version), (kind, at, body) in sorted(rows.items())
-            )
-        )
-    assert got == expected, f"see test-artifacts/{name}.*.txt\n{pipeline.logs()}"
 
 
 def transitions(events) -> dict[str, list[tuple[str, str, str]]]:

@@ -11,8 +11,7 @@ and ``make up`` do) must read on: the alerts are then the replay's, whole.
 from __future__ import annotations
 
 from aiokafka.partitioner import DefaultPartitioner
-from e2e_harness import Pipeline, publish, settled_alerts
-from test_arrival_order import assert_same_as_replay
+from e2e_harness import Pipeline, assert_same_as_replay, publish, settled_alerts
 
 from contracts.topics import DETECTIONS
 from services.platform.settings import ServiceSettings
