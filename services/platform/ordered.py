@@ -262,7 +262,7 @@ class OrderedStage:
         self.on_late = on_late
         self._partitions: dict[int, _Partition] = {}
         self._sender = _Sender(service)
-        channel = service.reads(*topics)
+        channel = service.reads(name, *topics)
 
         async def agent(stream: faust.StreamT) -> None:
             manual = stream.noack()  # type: ignore[attr-defined]  # faust's StreamT omits it

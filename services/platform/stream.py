@@ -241,10 +241,11 @@ class StreamService:
         # One thread: handlers stay sequential per worker, so state updates never interleave.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-handler")
         self.app.timer(interval=10.0)(self._update_lag)
-        self._inputs: set[str] = set()
+        self._inputs: dict[str, set[str]] = {}
+        """Per agent, the topics it reads (the watchdog judges each agent by itself)."""
         self._read: dict[TP, tuple[int, float]] = {}
         """Per input partition, the last offset read and when (monotonic)."""
-        self._handled_at = 0.0
+        self._handled_at: dict[str, float] = {}
         self._watched: dict[TP, float] = {}
         """Per input partition, since when the watchdog has watched it (this assignment)."""
         if settings.stall_after_s:
@@ -267,9 +268,10 @@ class StreamService:
             )
         return self._topics[key]
 
-    def reads(self, *topics: Topic) -> faust.TopicT:
-        """The channel of ``topics`` as an input: the watchdog follows its partitions."""
-        self._inputs.update(topic_name(t, self.settings.topic_namespace) for t in topics)
+    def reads(self, agent: str, *topics: Topic) -> faust.TopicT:
+        """The channel of ``topics`` as ``agent``'s input: the watchdog follows its partitions."""
+        names = {topic_name(t, self.settings.topic_namespace) for t in topics}
+        self._inputs.setdefault(agent, set()).update(names)
         return self.topic(*topics)
 
     def table_topic(self, message: Message) -> Topic:
@@ -290,7 +292,7 @@ class StreamService:
 
     def consume(self, name: str, topics: Sequence[Topic], handle: Handle) -> None:
         """Run ``handle`` on every valid event of ``topics``; dead-letter the rest."""
-        channel = self.reads(*topics)
+        channel = self.reads(name, *topics)
 
         async def agent(stream: faust.StreamT) -> None:
             async for event in stream.events():
@@ -338,7 +340,7 @@ class StreamService:
             await self.dead_letter(message, error)
         finally:
             self.metrics.processing.labels(name).observe(time.perf_counter() - started)
-            self._handled_at = time.monotonic()
+            self._handled_at[name] = time.monotonic()
 
     def _check_key(self, message: Message, event: Envelope) -> None:
         """Keys decide partitions, and partitions decide which state an event meets."""
@@ -417,21 +419,13 @@ class StreamService:
             self._watched.clear()  # partitions move, or tables are restored: watch afresh after
             return
         now = time.monotonic()
-        readings = {}
-        for tp in self.app.consumer.assignment():
-            if tp.topic not in self._inputs:
-                continue
-            since = self._watched.setdefault(tp, now)
-            offset, read_at = self._read.get(tp, (-1, since))
-            at = max(read_at, since)
-            highwater = self._highwater(tp)
-            if highwater is None or offset < 0 and highwater == 0:
-                continue
-            read_to = offset + 1 if offset >= 0 else self._committed(tp)
-            lag = 0 if read_to is None else max(0, highwater - read_to)
-            readings[tp] = Reading(lag=lag, quiet_s=now - at)
-        busy = now - self._handled_at < 5.0
-        stuck = stalled(readings, after_s=self.settings.stall_after_s, busy=busy)
+        stuck: list[TP] = []
+        readings: dict[TP, Reading] = {}
+        for agent, topics in self._inputs.items():
+            mine = self._readings(topics, now)
+            busy = now - self._handled_at.get(agent, 0.0) < 5.0
+            stuck += stalled(mine, after_s=self.settings.stall_after_s, busy=busy)
+            readings.update(mine)
         self.metrics.stalled_partitions.set(len(stuck))
         if stuck:
             log.critical(
@@ -445,6 +439,23 @@ class StreamService:
             )
             logging.shutdown()
             os._exit(EXIT_STALLED)
+
+    def _readings(self, topics: set[str], now: float) -> dict[TP, Reading]:
+        """How far behind, and how long unread, each assigned partition of ``topics`` is."""
+        readings = {}
+        for tp in self.app.consumer.assignment():
+            if tp.topic not in topics:
+                continue
+            since = self._watched.setdefault(tp, now)
+            offset, read_at = self._read.get(tp, (-1, since))
+            at = max(read_at, since)
+            highwater = self._highwater(tp)
+            if highwater is None or offset < 0 and highwater == 0:
+                continue
+            read_to = offset + 1 if offset >= 0 else self._committed(tp)
+            lag = 0 if read_to is None else max(0, highwater - read_to)
+            readings[tp] = Reading(lag=lag, quiet_s=now - at)
+        return readings
 
     async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
         # Another worker may read these partitions meanwhile: what was read here is stale.

@@ -6,9 +6,9 @@ in the worker notices: it looks alive, its other partitions flow, and the alerts
 stop. The watchdog compares, for every input partition the worker holds, what has been written
 (the high watermark) with what the worker has read, and how long ago it last read it:
 
-* a partition with messages waiting, unread for ``stall_after_s`` while another of the worker's
-  partitions was read meanwhile, is stalled;
-* so is one unread that long while the worker reads nothing at all and handles nothing (a worker
+* a partition with messages waiting, unread for ``stall_after_s`` while another partition of the
+  same agent was read meanwhile, is stalled;
+* so is one unread that long while the agent reads nothing at all and handles nothing (an agent
   busy handling a long backlog reads nothing for a while, and is not stalled).
 
 A stalled worker logs why, sets ``<service>_stalled_partitions`` and exits with status 75, so that

@@ -69,6 +69,9 @@ PACE_S = 0.03
 SESSION_TIMEOUT_S = 10
 """The workers' consumer session timeout in these runs (60 s by default): a killed member's
 partitions move after this long, so each kill costs seconds, not a minute."""
+STALL_AFTER_S = 20
+"""A partition unread this long with messages waiting stops its worker, which the harness starts
+again (services/platform/watchdog.py; 60 s by default): a stall costs seconds, not a minute."""
 SERVICE_ENV: dict[str, dict[str, str]] = {}
 """Extra environment per service in fault runs (none: the services take their inputs in event-time
 order, so no timer decides what is judged when)."""
@@ -104,6 +107,7 @@ class FaultPipeline(Pipeline):
         env = {
             **super().env(service),
             "AW_BROKER_SESSION_TIMEOUT_S": str(SESSION_TIMEOUT_S),
+            "AW_STALL_AFTER_S": str(STALL_AFTER_S),
             "AW_LOG_LEVEL": "INFO",
             "AW_REPLICATION_FACTOR": str(self.settings.replication_factor),
             **self.service_env.get(service, {}),

@@ -46,7 +46,9 @@ def outcome(topic: str) -> tuple[list, list]:
         dead.append(error)
 
     service.dead_letter = dead_letter
-    message = SimpleNamespace(topic=topic, partition=0, offset=7, key=b"S-1", value=encode(LINK))
+    message = SimpleNamespace(
+        topic=topic, partition=0, tp=(topic, 0), offset=7, key=b"S-1", value=encode(LINK)
+    )
     asyncio.run(service._process("samples", message, handle))
     return handled, dead
 
