@@ -17,7 +17,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
-from contracts.topics import ALERTS, SCHEDULE_STATE, Topic, topic_for_type
+from contracts.topics import ALERTS, SCHEDULE_STATE, TOPICS, Topic, topic_for_type
 from services.catalog import SERVICES
 from services.domain.replay import replay
 from services.platform.security import client_env, kafka_python_args
@@ -50,6 +50,8 @@ class Pipeline:
             "AW_DATA_DIR": str(self.workdir / "state" / name),
             "AW_METRICS_PORT": "0",
             "AW_IDLE_AFTER_S": "2",
+            # A killed worker's partitions move after 10 s, not a minute (60 s by default).
+            "AW_BROKER_SESSION_TIMEOUT_S": "10",
             "AW_LOG_LEVEL": "WARNING",
             **self.service_env.get(name, {}),
         }
@@ -176,7 +178,9 @@ def wait_for(predicate, timeout_s: float, what: str, pipeline: Pipeline | None =
 
 
 def drained(settings: ServiceSettings) -> bool:
-    """Every consumer group of the pipeline has committed up to the end of what it reads."""
+    """Every consumer group of the pipeline has committed up to the end of every partition of
+    every topic it reads (a partition it never committed counts as at 0: a worker that has not
+    read it yet, or one that stopped reading it, is not drained)."""
     admin = KafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
     )
@@ -189,12 +193,20 @@ def drained(settings: ServiceSettings) -> bool:
             for g in admin.list_groups()
             if g["group_id"].startswith(settings.topic_namespace)
         ]
-        for committed in admin.list_group_offsets(dict.fromkeys(groups)).values():
-            if not committed:
-                return False
-            ends = consumer.end_offsets(list(committed))
-            if any(committed[tp].offset < end for tp, end in ends.items()):
-                return False
+        offsets = admin.list_group_offsets(dict.fromkeys(groups))
+        for group, committed in offsets.items():
+            service = group.rpartition(".")[2]
+            inputs = [
+                TopicPartition(topic_name(t, settings.topic_namespace), p)
+                for t in TOPICS
+                if service in t.consumers and t is not SCHEDULE_STATE  # read by a follower
+                for p in range(t.partitions)
+            ]
+            ends = consumer.end_offsets(inputs or list(committed or {}))
+            for tp, end in ends.items():
+                done = committed.get(tp) if committed else None
+                if (done.offset if done is not None else 0) < end:
+                    return False
         return len(groups) >= len(PIPELINE)
     finally:
         consumer.close()

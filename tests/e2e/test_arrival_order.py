@@ -59,7 +59,7 @@ def shuffled(events, seed: int = 11):
 
 
 def settled(pipeline: Pipeline):
-    return settled_alerts(pipeline.settings, pipeline, quiet_s=10, timeout_s=240)
+    return settled_alerts(pipeline.settings, pipeline, quiet_s=6, timeout_s=240)
 
 
 def test_the_second_year_replays_to_the_story_written_for_it():
