@@ -96,30 +96,33 @@ class _Consumer(faust_aiokafka.Consumer):
     (it would wait for them forever): a rebalance reads them again (:meth:`release_holds`).
     """
 
-    def _holding(self) -> dict[TP, set[int]]:
-        held: dict[TP, set[int]] | None = getattr(self, "_held", None)
+    def _holding(self) -> dict[TP, dict[int, int]]:
+        """Per partition, each held offset and the generation it was read in."""
+        held: dict[TP, dict[int, int]] | None = getattr(self, "_held", None)
         if held is None:
             held = {}
-            self._held: dict[TP, set[int]] = held
+            self._held: dict[TP, dict[int, int]] = held
         return held
 
     def ack(self, message: Message) -> bool:
+        self._holding().get(message.tp, {}).pop(message.offset, None)
         if message.generation_id != self.app.consumer_generation_id:
             return False
-        self._holding().get(message.tp, set()).discard(message.offset)
         return bool(super().ack(message))
 
     def hold(self, message: Message) -> None:
         """``message`` waits for its turn: no commit reaches its offset until it is acked."""
         self._unacked_messages.discard(message)
-        self._holding().setdefault(message.tp, set()).add(message.offset)
+        self._holding().setdefault(message.tp, {})[message.offset] = int(message.generation_id or 0)
 
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
         self._holding().clear()
 
     def _new_offset(self, tp: TP) -> int | None:
-        held = self._holding().get(tp)
+        # A hold from an older generation is void: that message is read again after the seek.
+        generation = self.app.consumer_generation_id
+        held = [offset for offset, gen in self._holding().get(tp, {}).items() if gen == generation]
         acked = self._acked[tp]
         if not held or not acked:
             return cast(int | None, super()._new_offset(tp))

@@ -50,8 +50,6 @@ class Pipeline:
             "AW_DATA_DIR": str(self.workdir / "state" / name),
             "AW_METRICS_PORT": "0",
             "AW_IDLE_AFTER_S": "2",
-            # A killed worker's partitions move after 10 s, not a minute (60 s by default).
-            "AW_BROKER_SESSION_TIMEOUT_S": "10",
             "AW_LOG_LEVEL": "WARNING",
             **self.service_env.get(name, {}),
         }
@@ -181,6 +179,12 @@ def drained(settings: ServiceSettings) -> bool:
     """Every consumer group of the pipeline has committed up to the end of every partition of
     every topic it reads (a partition it never committed counts as at 0: a worker that has not
     read it yet, or one that stopped reading it, is not drained)."""
+    return not undrained(settings)
+
+
+def undrained(settings: ServiceSettings) -> list[str]:
+    """What keeps the pipeline from being drained: ``group topic/partition committed<end``, or a
+    group missing."""
     admin = KafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
     )
@@ -193,6 +197,7 @@ def drained(settings: ServiceSettings) -> bool:
             for g in admin.list_groups()
             if g["group_id"].startswith(settings.topic_namespace)
         ]
+        behind = []
         offsets = admin.list_group_offsets(dict.fromkeys(groups))
         for group, committed in offsets.items():
             service = group.rpartition(".")[2]
@@ -205,9 +210,12 @@ def drained(settings: ServiceSettings) -> bool:
             ends = consumer.end_offsets(inputs or list(committed or {}))
             for tp, end in ends.items():
                 done = committed.get(tp) if committed else None
-                if (done.offset if done is not None else 0) < end:
-                    return False
-        return len(groups) >= len(PIPELINE)
+                at = done.offset if done is not None else 0
+                if at < end:
+                    behind.append(f"{service} {tp.topic}/{tp.partition} {at}<{end}")
+        if len(groups) < len(PIPELINE):
+            behind.append(f"{len(groups)} groups of {len(PIPELINE)}")
+        return behind
     finally:
         consumer.close()
         admin.close()
@@ -226,7 +234,11 @@ def settled_alerts(
         elif time.monotonic() - since >= quiet_s:
             return alerts
         if time.monotonic() > deadline:
-            raise AssertionError(f"alerts never settled ({seen} so far)\n{pipeline.logs()}")
+            waiting = undrained(settings)
+            raise AssertionError(
+                f"alerts never settled ({seen} so far; not drained: {waiting[:12]})\n"
+                f"{pipeline.logs()}"
+            )
         assert all(pipeline.alive().values()), f"a service died\n{pipeline.logs()}"
         time.sleep(1)
 

@@ -37,22 +37,33 @@ def test_faust_alone_commits_past_a_gap_when_nothing_is_committed_yet(consumer):
     assert consumer._new_offset(PARTITION) == 60  # 57 was never acknowledged
 
 
+def hold(consumer, offset: int) -> None:
+    consumer._holding().setdefault(PARTITION, {})[offset] = consumer.app.consumer_generation_id
+
+
 def test_nothing_is_committed_at_or_past_a_held_input(consumer):
-    consumer._holding().setdefault(PARTITION, set()).add(57)
+    hold(consumer, 57)
     acked(consumer, 55, 56, 58, 59)
 
     assert consumer._new_offset(PARTITION) == 57  # up to the held one, not past it
     assert consumer._new_offset(PARTITION) is None  # and no further while it is held
     assert sorted(consumer._acked[PARTITION]) == [58, 59]  # the later ones are kept
 
-    consumer._holding()[PARTITION].discard(57)  # handled: acknowledged
+    consumer._holding()[PARTITION].pop(57)  # handled: acknowledged
     consumer._committed_offset[PARTITION] = 57
     acked(consumer, 57)
     assert consumer._new_offset(PARTITION) == 60
 
 
 def test_a_rebalance_drops_the_holds(consumer):
-    consumer._holding().setdefault(PARTITION, set()).add(57)
+    hold(consumer, 57)
     consumer.release_holds()
+    acked(consumer, 58)
+    assert consumer._new_offset(PARTITION) == 59
+
+
+def test_a_hold_from_an_older_generation_holds_nothing(consumer):
+    # The message is read again after the rebalance's seek; its old hold must not block commits.
+    consumer._holding().setdefault(PARTITION, {})[57] = consumer.app.consumer_generation_id - 1
     acked(consumer, 58)
     assert consumer._new_offset(PARTITION) == 59
