@@ -1,6 +1,6 @@
 """Chemistry throughput: unique (cold) and repeated (warm) structures per second, one core.
 
-Listed sets of 100, 1,000 and 10,000 substances are drawn from shared/data (the 1,160 NPS
+Listed sets of 100, 1,000 and 10,000 substances are drawn from data/reference (the 1,160 NPS
 structures and 94 fentanyl analogues) plus variants enumerated from them: each aromatic C-H in
 turn becomes C-F, C-Cl, C-Br, C-CH3 or C-OCH3, and each N-H becomes N-CH3. Two workloads: further
 variants that are in none of the listed sets, so every query takes the full path (standardise,
@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from contracts.schedule import Listing, ScheduleState  # noqa: E402
 from services.chemistry import classification  # noqa: E402
+from services.chemistry.calibration import REFERENCE_DATA  # noqa: E402
 from services.chemistry.classification import (  # noqa: E402
     Classification,
     ScheduleIndex,
@@ -180,7 +181,7 @@ def measure(state: ScheduleState, workload: list[str], parents: list) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--shared", type=Path, default=REFERENCE_DATA)
     args = parser.parse_args()
 
     started = time.perf_counter()

@@ -21,7 +21,6 @@ from services.platform.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_SH = REPO / "deploy" / "kafka" / "kafka.sh"
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -86,10 +85,3 @@ def kafka_settings(kafka_bootstrap: str, topic_namespace: str) -> ServiceSetting
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, AW_TOPIC_NAMESPACE=topic_namespace
     )
 
-
-@pytest.fixture
-def shared_data() -> Path:
-    """The reference structures in ../shared/data (CI lays shared/ beside the clone)."""
-    if not (SHARED_DATA / "nps_structures_by_class.csv").is_file():
-        pytest.fail(f"reference data missing: expected {SHARED_DATA}", pytrace=False)
-    return SHARED_DATA

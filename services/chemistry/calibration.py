@@ -1,8 +1,8 @@
 """The measurements behind the analogue threshold and the family rules, reproducible on demand.
 
-``python -m services.chemistry.calibration [SHARED_DATA_DIR]`` prints the tables quoted in
+``python -m services.chemistry.calibration [REFERENCE_DATA_DIR]`` prints the tables quoted in
 ``services/chemistry/README.md``. The reference data are ``nps_structures_by_class.csv`` and
-``fentanyl_analogues_named.csv`` (shared/data, beside the repository), the negatives are
+``fentanyl_analogues_named.csv`` (``data/reference`` in the repository), the negatives are
 ``data/not_controlled.csv`` (cutting agents, medicines, supplements, sugars) and the realistic
 schedule is ``data/kz_baseline.csv``.
 
@@ -28,7 +28,7 @@ from services.chemistry.similarity import FingerprintMatrix, fingerprint
 from services.chemistry.standardisation import Parent, standardise
 
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+REFERENCE_DATA = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 CLASS_FAMILY = {
     "Cathinones": "synthetic cathinones",
@@ -196,7 +196,7 @@ def schedule_report(shared: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    shared = Path(args[0]) if args else SHARED_DATA
+    shared = Path(args[0]) if args else REFERENCE_DATA
     sys.stdout.write("== analogue threshold ==\n" + threshold_report(shared) + "\n\n")
     sys.stdout.write("== family rules ==\n" + family_report(shared) + "\n\n")
     sys.stdout.write("== against the KZ baseline listings ==\n" + schedule_report(shared) + "\n")

@@ -309,7 +309,7 @@ def test_large_inputs_classify_within_bound(kz, smiles: str) -> None:
 
 
 def test_named_fentanyl_analogues_are_controlled_or_analogues(kz, fentanyl_analogues) -> None:
-    # shared/data/fentanyl_analogues_named.csv against the demo schedule. The 11 left unrelated
+    # data/reference/fentanyl_analogues_named.csv against the demo schedule. The 11 left unrelated
     # are precursors and metabolites (nor-, despropionyl-) and N-benzyl / N-thienylmethyl
     # compounds, outside the fentanyl-related clause and below the threshold.
     statuses = {r["compound"]: verdict(r["smiles"], kz).status for r in fentanyl_analogues}

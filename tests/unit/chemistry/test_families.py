@@ -1,7 +1,7 @@
 """Family rules against real structures: recall per family, no cross-family or medicine matches.
 
-Reference data: shared/data/nps_structures_by_class.csv (amberNPS classes) and
-shared/data/fentanyl_analogues_named.csv. The recall floors are the measured figures (see
+Reference data: data/reference/nps_structures_by_class.csv (amberNPS classes) and
+data/reference/fentanyl_analogues_named.csv. The recall floors are the measured figures (see
 services/chemistry/README.md) less a small margin, so a rule that gets worse fails here.
 """
 

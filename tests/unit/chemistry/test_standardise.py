@@ -148,7 +148,7 @@ def test_steps_do_not_change_the_molecule_they_are_given(step) -> None:
 
 
 def test_reference_structures_keep_their_published_inchikeys(nps_structures) -> None:
-    # shared/data/nps_structures_by_class.csv: keys computed by RDKit from the SMILES as given.
+    # data/reference/nps_structures_by_class.csv: keys computed by RDKit from the SMILES as given.
     # Ours differ only where the given SMILES is charged (we neutralise the parent).
     differing = [
         row for row in nps_structures if standardise(row["smiles"]).substance_key != row["inchikey"]
