@@ -84,4 +84,3 @@ def kafka_settings(kafka_bootstrap: str, topic_namespace: str) -> ServiceSetting
     return ServiceSettings(
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, AW_TOPIC_NAMESPACE=topic_namespace
     )
-

@@ -62,7 +62,8 @@ PendingCover = PendingAmendmentRef
 
 DEFAULT_THRESHOLD = 0.65
 """Tanimoto similarity (Morgan radius 2, 2,048 bits) from which an unlisted substance is an
-analogue of a listed one. Chosen by measurement on data/reference: see services/chemistry/README.md."""
+analogue of a listed one. Chosen by measurement on data/reference: see
+services/chemistry/README.md."""
 
 THRESHOLDS: Mapping[str, float] = {}
 """Per-jurisdiction thresholds, where a jurisdiction's law or practice asks for another one."""

@@ -34,7 +34,7 @@ def nps_structures() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def fentanyl_analogues() -> list[dict[str, str]]:
-    """data/reference/fentanyl_analogues_named.csv: compound, smiles, retention_time_min (94 rows)."""
+    """data/reference/fentanyl_analogues_named.csv: compound, smiles, retention time (94 rows)."""
     return read_reference_csv("fentanyl_analogues_named.csv")
 
 
