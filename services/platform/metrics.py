@@ -74,6 +74,12 @@ class ServiceMetrics:
             "exits to be restarted: services/platform/watchdog.py)",
             registry=self.registry,
         )
+        self.read_again = Counter(
+            f"{p}_partitions_read_again_total",
+            "Input partitions read again from a message that was neither held, handled nor "
+            "acknowledged while later ones were (services/platform/stream.py, _Consumer)",
+            registry=self.registry,
+        )
         self.consumer_lag = Gauge(
             f"{p}_consumer_lag_messages",
             "Messages not yet consumed (end offset minus last read), by topic",

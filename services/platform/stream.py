@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -79,22 +80,39 @@ class _IdempotentProducer(faust_aiokafka.Producer):
         return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
 
 
+REREAD_AFTER_S = 5.0
+"""How long the first unacknowledged offset of a partition may be missing (later ones acked,
+it neither held nor being handled) before the partition is read again from it."""
+
+
 class _Consumer(faust_aiokafka.Consumer):
-    """Two changes for at-least-once with inputs held in event-time order.
+    """At-least-once with inputs held in event-time order: what faust's consumer lacks.
 
     A message read before a rebalance and reached after it is skipped by faust's stream and then
     acknowledged; the partition was sought back to its committed offset, so the message comes
     again, but its acknowledgement could already commit past it, and a second rebalance before
-    it comes again would lose it. An acknowledgement from an older generation is refused.
+    it comes again would lose it. So is a message faust skips because a rebalance has begun (its
+    flow is stopped) although its generation is still the current one. Only a message a service
+    has taken (:meth:`took`) is acknowledged, and only in the generation it was read in.
 
     An ordered stage (``services.platform.ordered``) holds messages until their turn, and
     acknowledges later ones meanwhile. Faust commits the acknowledged offsets that follow the
-    committed one without a gap, but with no offset committed yet it skips that check and commits
-    past a gap: a held input was then committed unhandled, and lost to a kill (found by
-    tests/stress/test_faults.py). Nothing is committed at or past a held offset (:meth:`hold`,
-    :meth:`_new_offset`). Held messages also leave the set faust waits on before a rebalance
-    (it would wait for them forever): a rebalance reads them again (:meth:`release_holds`).
+    committed one without a gap, but with no offset committed yet it skips that check, and with
+    one it lets the first acknowledged offset be one past it (a gap of one message): a held
+    input was then committed unhandled, and lost to a kill (found by tests/stress/test_faults.py).
+    Nothing is committed at or past a held offset (:meth:`hold`), nor past the first offset of
+    the partition not yet acknowledged (:meth:`_new_offset`). Held messages also leave the set
+    faust waits on before a rebalance (it would wait for them forever): a rebalance reads them
+    again (:meth:`release_holds`).
+
+    A partition whose first unacknowledged message is neither held nor being handled, while later
+    ones are acknowledged, would never be committed further (seen after rebalances in the kill
+    tests, with the message's input already handled): after ``REREAD_AFTER_S`` the partition is
+    read again from there (:meth:`commit`); the handlers make what was handled a no-op.
     """
+
+    read_again = 0
+    """Partitions read again from their first unacknowledged offset (exported as a metric)."""
 
     def _holding(self) -> dict[TP, dict[int, int]]:
         """Per partition, each held offset and the generation it was read in."""
@@ -104,10 +122,40 @@ class _Consumer(faust_aiokafka.Consumer):
             self._held: dict[TP, dict[int, int]] = held
         return held
 
+    def _generation(self) -> dict[str, Any]:
+        """What this worker knows of its partitions in the current generation: the messages
+        taken, the first offset taken on each partition (where reading began when nothing is
+        committed), and since when each one's first unacknowledged offset has been missing."""
+        known: dict[str, Any] | None = getattr(self, "_known", None)
+        if known is None:
+            known = {"taken": weakref.WeakSet(), "first": {}, "missing": {}}
+            self._known: dict[str, Any] = known
+        return known
+
+    def _seen(self) -> dict[TP, set[int]]:
+        """Per partition, the offsets not yet committed at which a message was taken, in any
+        generation: a message is known to be there (not a transaction marker, say)."""
+        seen: dict[TP, set[int]] | None = getattr(self, "_seen_offsets", None)
+        if seen is None:
+            seen = {}
+            self._seen_offsets: dict[TP, set[int]] = seen
+        return seen
+
+    def took(self, message: Message) -> None:
+        """A service has ``message`` in hand: its acknowledgement will mean it was dealt with."""
+        known = self._generation()
+        known["taken"].add(message)
+        self._seen().setdefault(message.tp, set()).add(message.offset)
+        if message.generation_id == self.app.consumer_generation_id:
+            first = known["first"]
+            first[message.tp] = min(first.get(message.tp, message.offset), message.offset)
+
     def ack(self, message: Message) -> bool:
         self._holding().get(message.tp, {}).pop(message.offset, None)
         if message.generation_id != self.app.consumer_generation_id:
             return False
+        if message not in self._generation()["taken"]:
+            return False  # skipped by faust's stream, not dealt with: it is read again
         return bool(super().ack(message))
 
     def hold(self, message: Message) -> None:
@@ -118,12 +166,45 @@ class _Consumer(faust_aiokafka.Consumer):
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
         self._holding().clear()
+        self._known = {"taken": weakref.WeakSet(), "first": {}, "missing": {}}
+
+    def _head(self, tp: TP) -> int | None:
+        """The first offset of ``tp`` not yet acknowledged where a message is known to be.
+
+        Faust lets the first acknowledged offset be one past the committed one, for an offset
+        that holds no message (a transaction's marker); that is kept unless a message was seen
+        there."""
+        committed = self._committed_offset.get(tp)
+        if committed is None:
+            first: int | None = self._generation()["first"].get(tp)
+            return first
+        seen = self._seen().get(tp)
+        if seen:
+            seen.difference_update([offset for offset in seen if offset < committed])
+        return int(committed) if seen and committed in seen else None
+
+    def _in_hand(self, tp: TP, offset: int) -> bool:
+        """Whether the message at ``offset`` is held or being handled now."""
+        generation = self.app.consumer_generation_id
+        if self._holding().get(tp, {}).get(offset) == generation:
+            return True
+        return any(m.tp == tp and m.offset == offset for m in self._unacked_messages)
 
     def _new_offset(self, tp: TP) -> int | None:
-        # A hold from an older generation is void: that message is read again after the seek.
         generation = self.app.consumer_generation_id
-        held = [offset for offset, gen in self._holding().get(tp, {}).items() if gen == generation]
         acked = self._acked[tp]
+        head = self._head(tp)
+        if acked and head is not None and min(acked) > head:
+            # The first unacknowledged message is not acked yet: commit nothing past it.
+            missing = self._generation()["missing"]
+            if self._in_hand(tp, head):
+                missing.pop(tp, None)
+            else:
+                missing.setdefault(tp, (head, time.monotonic()))
+            return None
+        self._generation()["missing"].pop(tp, None)
+        # A hold from an older generation is void: that message is read again after the seek.
+        held = [offset for offset, gen in self._holding().get(tp, {}).items() if gen == generation]
         if not held or not acked:
             return cast(int | None, super()._new_offset(tp))
         lowest = min(held)
@@ -133,6 +214,30 @@ class _Consumer(faust_aiokafka.Consumer):
             return cast(int | None, super()._new_offset(tp))
         finally:
             self._acked[tp] = sorted([*self._acked[tp], *later])
+
+    async def commit(self, *args: Any, **kwargs: Any) -> bool:
+        await self._reread_missing()
+        return bool(await super().commit(*args, **kwargs))
+
+    async def _reread_missing(self) -> None:
+        """Read again from its first unacknowledged offset a partition missing it for long."""
+        if self.app.rebalancing or not self.app.flow_control.is_active():
+            return
+        missing: dict[TP, tuple[int, float]] = self._generation()["missing"]
+        now = time.monotonic()
+        for tp, (head, since) in list(missing.items()):
+            if now - since < REREAD_AFTER_S:
+                continue
+            del missing[tp]
+            if tp not in self.assignment() or self._head(tp) != head or self._in_hand(tp, head):
+                continue
+            log.warning(
+                "the first unacknowledged message of a partition is neither held nor being "
+                "handled; reading the partition again from it",
+                extra={"partition": f"{tp.topic}/{tp.partition}", "offset": head},
+            )
+            self.read_again += 1
+            await self.seek(tp, head)
 
 
 faust_aiokafka.Transport.Producer = _IdempotentProducer
@@ -244,6 +349,8 @@ class StreamService:
         # One thread: handlers stay sequential per worker, so state updates never interleave.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-handler")
         self.app.timer(interval=10.0)(self._update_lag)
+        self.app.timer(interval=10.0)(self._count_read_again)
+        self._read_again = 0
         self._inputs: dict[str, set[str]] = {}
         """Per agent, the topics it reads (the watchdog judges each agent by itself)."""
         self._read: dict[TP, tuple[int, float]] = {}
@@ -306,6 +413,7 @@ class StreamService:
 
     async def decoded(self, message: Message) -> Envelope | None:
         """The event ``message`` carries, or None once it is dead-lettered as invalid."""
+        cast(_Consumer, self.app.consumer).took(message)
         self.metrics.last_event.set_to_current_time()
         self._read[message.tp] = (message.offset, time.monotonic())
         if self.settings.fault_pause_partition:
@@ -416,6 +524,11 @@ class StreamService:
         )
 
     # -- operations ----------------------------------------------------------------------
+
+    async def _count_read_again(self) -> None:
+        read_again = cast(_Consumer, self.app.consumer).read_again
+        self.metrics.read_again.inc(read_again - self._read_again)
+        self._read_again = read_again
 
     async def _update_lag(self) -> None:
         monitor = self.app.monitor

@@ -4,15 +4,22 @@ faust commits the acknowledged offsets that follow the committed one without a g
 committed yet on a partition it skips that check. An ordered stage holds an input (unacknowledged)
 and acknowledges later ones meanwhile: faust alone would then commit past the held input, and a
 worker killed before handling it would lose it (found by tests/stress/test_faults.py on
-2026-12-07: the monitor's first sighting of protonitazene). No broker: the consumer's commit
+2026-12-07: the monitor's first sighting of protonitazene). With an offset committed, faust lets
+the first acknowledged offset be one past it, so a first message never acknowledged in this
+generation (read before a rebalance) can be passed too, and a partition whose first message is
+missing stops committing for good (seen in the e2e kill runs). No broker: the consumer's commit
 decision only.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from faust.types import TP
+from faust.types.tuples import ConsumerMessage
 
+from services.platform import stream
 from services.platform.metrics import ServiceMetrics
 from services.platform.stream import StreamService, StreamSettings
 
@@ -67,3 +74,116 @@ def test_a_hold_from_an_older_generation_holds_nothing(consumer):
     consumer._holding().setdefault(PARTITION, {})[57] = consumer.app.consumer_generation_id - 1
     acked(consumer, 58)
     assert consumer._new_offset(PARTITION) == 59
+
+
+# -- the first unacknowledged message -------------------------------------------------------
+
+
+def message(consumer, offset: int, generation: int | None = None) -> ConsumerMessage:
+    return ConsumerMessage(
+        PARTITION.topic,
+        PARTITION.partition,
+        offset,
+        0.0,
+        0,
+        [],
+        b"k",
+        b"{}",
+        None,
+        1,
+        2,
+        tp=PARTITION,
+        generation_id=consumer.app.consumer_generation_id if generation is None else generation,
+    )
+
+
+def test_faust_alone_commits_one_past_an_unacknowledged_first_message(consumer):
+    # Committed 57 means 57 is the next to handle; faust tolerates one missing offset at the head.
+    consumer._committed_offset[PARTITION] = 57
+    acked(consumer, 58, 59)
+    assert stream.faust_aiokafka.Consumer._new_offset(consumer, PARTITION) == 60
+
+
+def test_no_commit_past_a_first_message_that_is_known_to_be_there(consumer):
+    # 57 was read (before a rebalance, say) and its acknowledgement never came in this generation.
+    consumer._committed_offset[PARTITION] = 57
+    consumer.took(message(consumer, 57, generation=consumer.app.consumer_generation_id - 1))
+    acked(consumer, 58, 59)
+    assert consumer._new_offset(PARTITION) is None
+    assert PARTITION in consumer._generation()["missing"]
+
+
+def test_an_offset_where_no_message_was_seen_may_be_passed_as_faust_does(consumer):
+    # A transactional producer's marker takes an offset and is never delivered.
+    consumer._committed_offset[PARTITION] = 57
+    consumer.took(message(consumer, 58))
+    acked(consumer, 58, 59)
+    assert consumer._new_offset(PARTITION) == 60
+
+
+def test_with_nothing_committed_the_first_message_read_is_the_head(consumer):
+    consumer.took(message(consumer, 57))
+    consumer.took(message(consumer, 58))
+    acked(consumer, 58)
+    assert consumer._new_offset(PARTITION) is None  # 57 read, not acknowledged
+
+
+def test_a_message_faust_skipped_is_not_acknowledged(consumer, monkeypatch):
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    # faust's stream skips a message while a rebalance begins, and acknowledges it; it was not
+    # dealt with, so its offset must not become committable.
+    skipped = message(consumer, 57)
+    assert consumer.ack(skipped) is False
+    taken = message(consumer, 57)
+    consumer.took(taken)
+    assert consumer.ack(taken) is True
+
+
+def test_a_message_from_an_older_generation_is_not_acknowledged(consumer):
+    old = message(consumer, 57, generation=consumer.app.consumer_generation_id - 1)
+    consumer.took(old)
+    assert consumer.ack(old) is False
+
+
+def test_a_first_message_missing_for_long_is_read_again(consumer, monkeypatch):
+    sought = []
+
+    async def seek(tp, offset):
+        sought.append((tp, offset))
+
+    monkeypatch.setattr(consumer, "seek", seek)
+    monkeypatch.setattr(consumer, "assignment", lambda: {PARTITION})
+    consumer.app.flow_control.resume()
+    consumer._committed_offset[PARTITION] = 57
+    consumer.took(message(consumer, 57, generation=consumer.app.consumer_generation_id - 1))
+    acked(consumer, 58)
+    assert consumer._new_offset(PARTITION) is None
+
+    asyncio.run(consumer._reread_missing())
+    assert sought == []  # not yet: it may be on its way
+
+    head, since = consumer._generation()["missing"][PARTITION]
+    consumer._generation()["missing"][PARTITION] = (head, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == [(PARTITION, 57)]
+    assert consumer.read_again == 1
+
+
+def test_a_held_first_message_is_not_read_again(consumer, monkeypatch):
+    sought = []
+
+    async def seek(tp, offset):
+        sought.append((tp, offset))
+
+    monkeypatch.setattr(consumer, "seek", seek)
+    monkeypatch.setattr(consumer, "assignment", lambda: {PARTITION})
+    consumer.app.flow_control.resume()
+    consumer._committed_offset[PARTITION] = 57
+    first = message(consumer, 57)
+    consumer.took(first)
+    consumer.hold(first)
+    acked(consumer, 58)
+    assert consumer._new_offset(PARTITION) is None
+    assert PARTITION not in consumer._generation()["missing"]
+    asyncio.run(consumer._reread_missing())
+    assert sought == []

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from types import SimpleNamespace
+
+from faust.types import TP
+from faust.types.tuples import ConsumerMessage
 
 from contracts.codec import encode
 from contracts.errors import ContractError
@@ -46,8 +48,8 @@ def outcome(topic: str) -> tuple[list, list]:
         dead.append(error)
 
     service.dead_letter = dead_letter
-    message = SimpleNamespace(
-        topic=topic, partition=0, tp=(topic, 0), offset=7, key=b"S-1", value=encode(LINK)
+    message = ConsumerMessage(
+        topic, 0, 7, 0.0, 0, [], b"S-1", encode(LINK), None, 3, 100, tp=TP(topic, 0)
     )
     asyncio.run(service._process("samples", message, handle))
     return handled, dead
