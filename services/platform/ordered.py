@@ -46,7 +46,7 @@ from services.domain.ordering import (
     order_key,
     source_progress,
 )
-from services.platform.stream import StreamService
+from services.platform.stream import ChangelogWrites, StreamService
 from services.platform.topics import topic_name
 
 log = logging.getLogger(__name__)
@@ -216,6 +216,10 @@ class _Partition:
     heard: dict[str, Progress] = field(default_factory=dict)
     waiting: dict[str, ProgressData] = field(default_factory=dict)
     """Progress heard but not yet usable (``OrderedStage.ready`` said no)."""
+    said: dict[str, list[EventT]] = field(default_factory=dict)
+    """Per origin, the progress records read and not yet acknowledged: each is acknowledged
+    once what it says is in the progress table's changelog, so that a kill cannot commit a
+    progress record that nobody kept (the origin, idle, would never say it again)."""
     bound: Bound | None = None
     behind: dict[TP, int] | None = None
     """Until it is empty, what each input must be read up to before anything is released: the
@@ -275,6 +279,7 @@ class OrderedStage:
         self._heard = service.app.Table(
             f"{name}-progress", default=None, key_type=str, partitions=topics[0].partitions
         )
+        self._heard_writes = ChangelogWrites(self._heard)
         service.register_changelog(self._heard)
 
     def partition(self, number: int) -> _Partition:
@@ -305,7 +310,8 @@ class OrderedStage:
             await stream.ack(event)
         elif isinstance(decoded, ProgressReported):
             part.waiting[decoded.data.origin] = decoded.data
-            await stream.ack(event)
+            part.said.setdefault(decoded.data.origin, []).append(event)
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         else:
             key = order_key(decoded)
             if self.sources is not None:
@@ -345,11 +351,18 @@ class OrderedStage:
     ) -> None:
         if part.behind is None or part.behind:
             return  # still reading again what was there when the partition was assigned
+        kept = []
         for source, progress in list(part.waiting.items()):
             if self.ready(progress):
                 del part.waiting[source]
                 heard = part.heard[source] = _later(part.heard.get(source), progress)
                 self._heard[f"{k}|{source}"] = _stored(heard)
+                kept.append(source)
+        if kept:
+            await self._heard_writes.stored()
+            for source in kept:
+                for said in part.said.pop(source, []):
+                    await stream.ack(said)
         bound = frontier(part.heard, self.origins(k))
         if bound is None:
             return

@@ -258,32 +258,27 @@ class StateNotStored(Exception):
     """A state's changelog record was not delivered: the input must not be acknowledged."""
 
 
-class StateTable(Generic[S]):
-    """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
-
-    Values travel as the model's JSON (faust's json serializer), so the changelog topic is
-    readable with any Kafka client, and a state's shape is checked when it is read back.
+class ChangelogWrites:
+    """The changelog records a faust table writes, kept so that their delivery can be awaited.
 
     Faust queues a table's changelog records in a buffer that its commit does not reliably
     drain (``ProducerBuffer.flush`` gives up after 0.1 s without a send, and a record being
     handed to the client is no longer counted), so an input's offset could be committed before
     the state it produced reached the changelog; a worker killed then lost that state for good
-    (found by tests/stress/test_faults.py). The table keeps the futures of its changelog
-    records, and :meth:`stored` waits for their delivery before the input is acknowledged.
+    (found by tests/stress/test_faults.py). :meth:`stored` waits for the records written so far.
     """
 
-    def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
-        self.model = model
-        self.table = app.Table(name, default=None, key_type=str, partitions=partitions)
+    def __init__(self, table: TableT) -> None:
+        self.name = table.name
         self._unconfirmed: list[asyncio.Future[Any]] = []
-        send_changelog = self.table.send_changelog
+        send_changelog = table.send_changelog
 
         def send_and_keep(*args: Any, **kwargs: Any) -> Any:
             future = send_changelog(*args, **kwargs)
             self._unconfirmed.append(future)
             return future
 
-        self.table.send_changelog = send_and_keep  # type: ignore[method-assign]
+        table.send_changelog = send_and_keep  # type: ignore[method-assign]
 
     async def stored(self) -> None:
         """Wait until every changelog record written so far is on the broker."""
@@ -291,8 +286,26 @@ class StateTable(Generic[S]):
         try:
             await asyncio.gather(*unconfirmed)
         except Exception as error:
-            failed = f"the {self.table.name} changelog write failed: {error!r}"
+            failed = f"the {self.name} changelog write failed: {error!r}"
             raise StateNotStored(failed) from error
+
+
+class StateTable(Generic[S]):
+    """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
+
+    Values travel as the model's JSON (faust's json serializer), so the changelog topic is
+    readable with any Kafka client, and a state's shape is checked when it is read back. An
+    input is acknowledged only once the state it produced is on the changelog (:meth:`stored`).
+    """
+
+    def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
+        self.model = model
+        self.table = app.Table(name, default=None, key_type=str, partitions=partitions)
+        self._writes = ChangelogWrites(self.table)
+
+    async def stored(self) -> None:
+        """Wait until every changelog record written so far is on the broker."""
+        await self._writes.stored()
 
     def get(self, key: str) -> S | None:
         value = self.table.get(key)
