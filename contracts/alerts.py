@@ -1,6 +1,6 @@
 """Alerts about unlisted analogues, for operations staff.
 
-One body, :class:`AlertBody`, travels under five types that say what happened to the alert. The
+One body, :class:`AlertBody`, travels under six types that say what happened to the alert. The
 alert id is deterministic (e.g. ``"KZ-" + match_key``) and every publication bumps ``version``, so
 a consumer keeps the highest version per alert id and ignores replays.
 
@@ -33,6 +33,8 @@ class AlertStatus(StrEnum):
     OPEN = "open"
     SUPPRESSED = "suppressed"
     RESOLVED = "resolved"
+    RETRACTED = "retracted"
+    """Judged again with an input that came late, the alert should never have been raised."""
 
 
 class RuleFired(OutgoingModel):
@@ -81,6 +83,28 @@ class ForeignSighting(OutgoingModel):
     last_seen: AwareDatetime
 
 
+class AlertTransition(OutgoingModel):
+    """One step of an alert's history: what happened to it, and at what event time."""
+
+    transition: Label = Field(description="raised, updated, suppressed, reopened or resolved")
+    time: AwareDatetime
+
+
+class Correction(OutgoingModel):
+    """Why an ``aw.alert.corrected.v1`` version exists: an input came later than the allowed
+    lateness, dated before versions already published, and judging again with it changes them."""
+
+    late_event_id: Id = Field(description="The agency event that came late (its id)")
+    late_event_time: AwareDatetime
+    published: list[AlertTransition] = Field(
+        max_length=100, description="The versions judged without it, from its time on"
+    )
+    corrected: list[AlertTransition] = Field(
+        max_length=100,
+        description="What the alert's history is with it, from its time on (empty: no alert)",
+    )
+
+
 class AlertBody(OutgoingModel):
     """Everything an analyst needs to act on an unlisted analogue in one jurisdiction."""
 
@@ -107,6 +131,9 @@ class AlertBody(OutgoingModel):
     foreign_sightings: list[ForeignSighting] = Field(default_factory=list, max_length=250)
     time_to_control_days: float | None = Field(
         default=None, ge=0, description="On resolution by control: days from first sighting"
+    )
+    correction: Correction | None = Field(
+        default=None, description="On aw.alert.corrected.v1: what came late and what it changed"
     )
 
     @model_validator(mode="after")
@@ -170,4 +197,25 @@ class AlertResolved(_AlertEvent):
     required_status = AlertStatus.RESOLVED
 
 
-ALERT_EVENTS = (AlertRaised, AlertUpdated, AlertSuppressed, AlertReopened, AlertResolved)
+class AlertCorrected(_AlertEvent):
+    """``aw.alert.corrected.v1``: an input came later than the allowed lateness and changes what
+    earlier versions said; ``data.correction`` says which input and what changed, ``data.status``
+    is the status with it (``retracted``: there should have been no alert)."""
+
+    type: Literal["aw.alert.corrected.v1"] = "aw.alert.corrected.v1"
+
+    @model_validator(mode="after")
+    def _says_what_it_corrects(self) -> AlertCorrected:
+        if self.data.correction is None:
+            raise ValueError("data.correction is required on aw.alert.corrected.v1")
+        return self
+
+
+ALERT_EVENTS = (
+    AlertRaised,
+    AlertUpdated,
+    AlertSuppressed,
+    AlertReopened,
+    AlertResolved,
+    AlertCorrected,
+)

@@ -1,18 +1,19 @@
 """Every event type, and the union decoded by its ``type`` field.
 
 >>> sorted(EVENT_MODELS)[:2]
-['aw.alert.raised.v1', 'aw.alert.reopened.v1']
+['aw.alert.corrected.v1', 'aw.alert.raised.v1']
 >>> INCOMING_TYPES >= {"aw.seizure.reported.v1", "aw.lab-result.reported.v1"}
 True
 """
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated, Any, cast, get_args
 
 from pydantic import Field, TypeAdapter
 
 from contracts.alerts import (
+    AlertCorrected,
     AlertRaised,
     AlertReopened,
     AlertResolved,
@@ -55,12 +56,14 @@ Event = Annotated[
     | AlertSuppressed
     | AlertReopened
     | AlertResolved
+    | AlertCorrected
     | DeadLettered,
     Field(discriminator="type"),
 ]
 """Any event, told apart by its ``type``."""
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+# mypy cannot check a union this long against TypeAdapter's overloads; pydantic checks it.
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(cast(Any, Event))
 
 EVENT_MODELS: dict[str, type[Envelope]] = {
     type_of(model): model for model in get_args(get_args(Event)[0])

@@ -195,6 +195,7 @@ ALERTS = Topic(
         "aw.alert.suppressed.v1",
         "aw.alert.reopened.v1",
         "aw.alert.resolved.v1",
+        "aw.alert.corrected.v1",
     ),
     partitions=6,
     cleanup_policy="delete",

@@ -27,6 +27,7 @@ _STATUS_LABEL = {
     AlertStatus.OPEN: "Open",
     AlertStatus.SUPPRESSED: "Suppressed",
     AlertStatus.RESOLVED: "Resolved",
+    AlertStatus.RETRACTED: "Retracted",
 }
 _EVENT_LABEL = {
     "aw.alert.raised.v1": "raised",
@@ -34,6 +35,7 @@ _EVENT_LABEL = {
     "aw.alert.suppressed.v1": "suppressed",
     "aw.alert.reopened.v1": "reopened",
     "aw.alert.resolved.v1": "resolved",
+    "aw.alert.corrected.v1": "corrected",
 }
 
 
@@ -151,6 +153,7 @@ def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, asse
     <label>Status <select id="filter-status">
       <option value="">All</option><option value="open">Open</option>
       <option value="suppressed">Suppressed</option><option value="resolved">Resolved</option>
+      <option value="retracted">Retracted</option>
     </select></label>
     <label>Jurisdiction <select id="filter-jurisdiction"><option value="">All</option></select>
     </label>

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from contracts.alerts import (
+    AlertCorrected,
     AlertRaised,
     AlertReopened,
     AlertResolved,
@@ -23,13 +24,20 @@ from contracts.alerts import (
 from contracts.schedule import ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
 
-AlertEvent = AlertRaised | AlertUpdated | AlertSuppressed | AlertReopened | AlertResolved
-"""Any of the five alert event types; each carries the whole :class:`AlertBody`."""
+AlertEvent = (
+    AlertRaised | AlertUpdated | AlertSuppressed | AlertReopened | AlertResolved | AlertCorrected
+)
+"""Any of the six alert event types; each carries the whole :class:`AlertBody`."""
 
 MAX_VERSIONS_KEPT = 1000
 """Per alert, the most recent versions kept for its history (the chart and the version table)."""
 
-_STATUS_ORDER = {AlertStatus.OPEN: 0, AlertStatus.SUPPRESSED: 1, AlertStatus.RESOLVED: 2}
+_STATUS_ORDER = {
+    AlertStatus.OPEN: 0,
+    AlertStatus.SUPPRESSED: 1,
+    AlertStatus.RESOLVED: 2,
+    AlertStatus.RETRACTED: 3,
+}
 
 
 def is_newer(candidate: AlertEvent, current: AlertEvent | None) -> bool:

@@ -15,6 +15,7 @@ sweeps.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from functools import partial
@@ -26,7 +27,7 @@ from contracts.codec import decode
 from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData
-from contracts.schedule import ScheduleSnapshot
+from contracts.schedule import ScheduleChanged, ScheduleSnapshot
 from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHANGES, SCHEDULE_STATE
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
@@ -71,6 +72,18 @@ class Schedules:
         snapshot = decode(value, accept=SCHEDULE_STATE.types)
         assert isinstance(snapshot, ScheduleSnapshot)
         self.views[snapshot.jurisdiction] = handlers.ScheduleView.from_snapshot(snapshot)
+
+    async def reached(self, jurisdiction: str, version: int, timeout_s: float) -> bool:
+        """Wait until the copy of ``jurisdiction``'s schedule is ``version`` or newer (False
+        after ``timeout_s``)."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while True:
+            view = self.views.get(jurisdiction)
+            if view is not None and view.version >= version:
+                return True
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.02)
 
     def as_new_as(self, progress: ProgressData) -> bool:
         """Whether every schedule the registry had published by ``progress`` has been read."""
@@ -145,6 +158,11 @@ def build(settings: MonitorSettings) -> StreamService:
         await follower.ready.wait()  # never judge with a schedule not yet read
         await reach(partition, key.time, message)
         match_key = DETECTIONS.key_of(event)  # the match key, on detections and changes alike
+        if isinstance(event, ScheduleChanged):
+            # A change handled out of order (late) has not waited for the registry's progress:
+            # wait for the copy of the schedule that has it, as the replay has it, rather than
+            # defer the change to whatever input of the substance comes next.
+            await schedules.reached(event.jurisdiction, event.data.schedule_version, 30.0)
         handle = (
             handlers.handle_detection
             if isinstance(event, SubstanceDetected)

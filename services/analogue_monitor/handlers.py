@@ -58,12 +58,15 @@ from pydantic import AwareDatetime, Field
 
 from contracts.alerts import (
     AlertBody,
+    AlertCorrected,
     AlertRaised,
     AlertReopened,
     AlertResolved,
     AlertStatus,
     AlertSuppressed,
+    AlertTransition,
     AlertUpdated,
+    Correction,
     ForeignSighting,
 )
 from contracts.countries import legal_time_zone
@@ -184,6 +187,9 @@ class JurisdictionState(StateModel):
     """A schedule change waits for a copy of the schedule at least this new (0: none waits)."""
     deferred_at: AwareDatetime | None = None
     alert: AlertTrack | None = None
+    history: tuple[AlertTrack, ...] = ()
+    """The alert's history as now known, a track per transition in event-time order: what was
+    published, with what a correction replaced swapped for what it corrected it to."""
 
 
 class SubstanceState(HandlerState):
@@ -218,6 +224,7 @@ def handle_detection(
     j = event.jurisdiction
     rule = deps.rules(j)
     local = state.local(j)
+    entered = state
     late = local.sightings.is_late(data.seen_at, rule.lateness)
     if late:
         local = local.model_copy(update={"sightings": local.sightings.counted_late()})
@@ -231,6 +238,8 @@ def handle_detection(
     state = _record(state, event)
     if view is not None:
         state = _rejudge(state, j, data.seen_at, data.seen_at, view, deps, emits)
+        late_id = data.order.id if data.order is not None else event.id
+        state = _corrected(entered, state, j, data.seen_at, late_id, view, deps, emits)
     state = _tell_others(state, j, data.seen_at, deps, emits)
     return Outcome(state.remembering(event.id, emits), tuple(emits), late=late)
 
@@ -257,10 +266,13 @@ def handle_schedule_changed(
         )
         return Outcome(state.with_local(j, deferred).remembering(event.id))
     emits: list[Emit] = []
+    entered = state
     last = local.evaluated_at or local.sightings.last_seen
     state = _catch_up(state, j, last, view, deps, emits) or state
     state = _advance(state, j, event.time, view, deps, emits)
     state = _rejudge(state, j, event.time, event.time, view, deps, emits)
+    late_id = event.data.order.id if event.data.order is not None else event.id
+    state = _corrected(entered, state, j, event.time, late_id, view, deps, emits)
     return Outcome(state.remembering(event.id, emits), tuple(emits))
 
 
@@ -514,7 +526,7 @@ def _judge(
             foreign=[f.jurisdiction for f in foreign],
             rule=rule,
         )
-        local = local.model_copy(update={"alert": alert})
+        local = local.model_copy(update={"alert": alert, "history": (*before.history, alert)})
         # Dates in words are the jurisdiction's own (a control ends at its midnight).
         there = at.astimezone(legal_time_zone(j))
         reason = _reason(kind, before, local, found, view.state, rule, count, there)
@@ -623,6 +635,131 @@ def _forgettable(state: SubstanceState, through: dt.datetime, deps: MonitorDeps)
     return True
 
 
+# --- corrections -------------------------------------------------------------------------------
+
+
+def _corrected(
+    entered: SubstanceState,
+    state: SubstanceState,
+    j: str,
+    since: dt.datetime,
+    late_id: str,
+    view: ScheduleView,
+    deps: MonitorDeps,
+    emits: list[Emit],
+) -> SubstanceState:
+    """``state`` (``entered`` with an input dated ``since`` applied), corrected if that input
+    came after versions dated later had been published and changes the lifecycle they told.
+
+    Such an input came later than the allowed lateness (within it every stage takes its inputs in
+    event-time order), or it is a sighting dated well before its report (a seizure reported after
+    its samples' lab results). It was judged from the alert's last version on, as versions are
+    never rewritten; here ``j`` is judged again from ``since`` on, from the alert as it stood
+    before ``since``, as if the input had come in time. When that lifecycle differs from the one
+    published (a change of status at another time, one more or one less; updates aside), the
+    versions just judged give way to one ``corrected`` version: the alert as it stands with the
+    input (``retracted`` when there would be none), the lifecycle published and the corrected one
+    side by side.
+    """
+    was = entered.local(j)
+    if was.alert is None or since >= was.alert.time:
+        return state
+    now = state.local(j)
+    before = tuple(track for track in was.history if track.time < since)
+    would_be = now.history[len(before) :]
+    if any(track.kind is None for track in would_be):
+        return state  # a history stored before kinds were kept: nothing to compare with
+    rule = deps.rules(j)
+    redo = state.with_local(
+        j, now.model_copy(update={"alert": before[-1] if before else None, "history": before})
+    )
+    redo = _rejudge(redo, j, since, since, view, deps, [])
+    truth = redo.local(j).history[len(before) :]
+    if _steps(truth) == _steps(would_be):
+        return state
+    # The versions just judged from the alert's last one on give way to the correction.
+    mine = alert_id(j, state.match_key)
+    emits[:] = [e for e in emits if not _supersedes(e, mine, was.alert.version)]
+    judged = redo.local(j)
+    end = judged.alert
+    track = AlertTrack(
+        version=was.alert.version + 1,
+        status=end.status if end is not None else AlertStatus.RETRACTED,
+        time=max(was.alert.time, end.time if end is not None else since),
+        next_level=end.next_level if end is not None else rule.min_occurrences,
+        regions=end.regions if end is not None else (),
+        channels=end.channels if end is not None else (),
+        foreign=end.foreign if end is not None else (),
+        kind=Published.CORRECTED,
+    )
+    local = judged.model_copy(update={"alert": track, "history": (*before, *truth)})
+    state = state.with_local(j, local)
+    correction = Correction(
+        late_event_id=late_id,
+        late_event_time=since,
+        published=_transitions(was.history[len(before) :]),
+        corrected=_transitions(truth),
+    )
+    there = legal_time_zone(j)
+    reason = _correction_reason(correction, track.status, there)
+    resolved = next((t for t in reversed(truth) if t.kind == Published.RESOLVED), None)
+    controlled_after = (
+        _days(resolved.time - (local.sightings.first_seen or resolved.time))
+        if resolved is not None and track.status == AlertStatus.RESOLVED
+        else None
+    )
+    foreign = _foreign(state, j)
+    emits.append(
+        _alert_event(
+            state,
+            j,
+            Published.CORRECTED,
+            local,
+            track.time,
+            foreign,
+            reason,
+            rule,
+            deps,
+            correction=correction,
+            time_to_control=controlled_after,
+        )
+    )
+    return state
+
+
+def _supersedes(sent: Emit, alert: str, version: int) -> bool:
+    """Whether ``sent`` is a version of ``alert`` after ``version``."""
+    body = getattr(sent.event, "data", None)
+    return isinstance(body, AlertBody) and body.alert_id == alert and body.version > version
+
+
+def _steps(history: Sequence[AlertTrack]) -> list[tuple[Published | None, dt.datetime]]:
+    """The lifecycle in ``history``: its changes of status and when. Updates are left out: new
+    evidence found late is published as an update, like any other."""
+    return [(t.kind, t.time) for t in history if t.kind != Published.UPDATED]
+
+
+def _transitions(history: Sequence[AlertTrack]) -> list[AlertTransition]:
+    steps = _steps(history)[:100]
+    return [AlertTransition(transition=str(kind), time=time) for kind, time in steps]
+
+
+def _correction_reason(correction: Correction, status: AlertStatus, zone: dt.tzinfo) -> str:
+    """The correction in words: what came late, what had been published, what it is now."""
+
+    def said(steps: list[AlertTransition]) -> str:
+        return ", ".join(f"{s.transition} on {s.time.astimezone(zone):%Y-%m-%d}" for s in steps)
+
+    late = correction.late_event_time.astimezone(zone)
+    head = (
+        f"Corrected: an input dated {late:%Y-%m-%d} ({correction.late_event_id}) came after "
+        f"versions judged without it had been published ({said(correction.published)})."
+    )
+    if not correction.corrected:
+        return f"{head} Judged again with it, there is no alert: retracted."
+    return f"{head} Judged again with it: {said(correction.corrected)}; now {status.value}."
+
+
 # --- the alert ----------------------------------------------------------------------------------
 
 _ALERT_TYPES = {
@@ -631,6 +768,7 @@ _ALERT_TYPES = {
     Published.SUPPRESSED: AlertSuppressed,
     Published.REOPENED: AlertReopened,
     Published.RESOLVED: AlertResolved,
+    Published.CORRECTED: AlertCorrected,
 }
 
 
@@ -653,6 +791,9 @@ def _alert_event(
     reason: str,
     rule: AlertRule,
     deps: MonitorDeps,
+    *,
+    correction: Correction | None = None,
+    time_to_control: float | None = None,
 ) -> Emit:
     assert local.alert is not None and local.assessment is not None
     sightings = local.sightings
@@ -683,7 +824,10 @@ def _alert_event(
         sample_ids=_unique(s for o in recent for s in o.sample_ids)[:max_ids],
         pending_amendments=list(local.assessment.pending)[:50],
         foreign_sightings=foreign,
-        time_to_control_days=_days(at - first_seen) if kind == Published.RESOLVED else None,
+        time_to_control_days=(
+            _days(at - first_seen) if kind == Published.RESOLVED else time_to_control
+        ),
+        correction=correction,
     )
     event = _ALERT_TYPES[kind](
         id=f"{ident}/v{body.version}",

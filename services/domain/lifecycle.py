@@ -27,9 +27,16 @@ suppressed  controlled             resolved
 resolved    alerting, quiet        reopened: the control ended (a temporary control lapsed)
 resolved    covered                suppressed
 resolved    controlled, unrelated  nothing
+retracted   alerting               raised again (the retraction said there was none)
+retracted   anything else          nothing
 otherwise   (status unchanged)     updated, only on escalation: the count reached the next
                                    level, or a new region, channel or foreign jurisdiction
 ==========  =====================  ========================================================
+
+A *correction* (``aw.alert.corrected.v1``) is not in the table: it is published when an input
+that came later than the allowed lateness, dated before versions already published, changes what
+they said (``services.analogue_monitor.handlers``, "Late inputs"). It takes whatever status the
+alert has with that input, ``retracted`` when it should never have been raised.
 
 >>> transition(None, Standing.ALERTING, escalations=())
 <Published.RAISED: 'raised'>
@@ -150,6 +157,7 @@ class Published(StrEnum):
     SUPPRESSED = "suppressed"
     REOPENED = "reopened"
     RESOLVED = "resolved"
+    CORRECTED = "corrected"
 
 
 STATUS_AFTER: dict[Published, AlertStatus | None] = {
@@ -158,6 +166,7 @@ STATUS_AFTER: dict[Published, AlertStatus | None] = {
     Published.SUPPRESSED: AlertStatus.SUPPRESSED,
     Published.REOPENED: AlertStatus.OPEN,
     Published.RESOLVED: AlertStatus.RESOLVED,
+    Published.CORRECTED: None,  # the status judged again
 }
 
 
@@ -174,6 +183,8 @@ class AlertTrack(StateModel):
     channels: tuple[Channel, ...] = ()
     foreign: tuple[str, ...] = ()
     """Jurisdictions shown as "also seen in"."""
+    kind: Published | None = None
+    """What this version published (None in states stored before it was kept)."""
 
 
 _OPEN_TARGET = {Standing.ALERTING, Standing.QUIET}
@@ -183,7 +194,7 @@ def transition(
     alert: AlertTrack | None, now: Standing, escalations: Sequence[str]
 ) -> Published | None:
     """The alert event to publish (None: nothing), per the table in the module docstring."""
-    if alert is None:
+    if alert is None or alert.status == AlertStatus.RETRACTED:
         return Published.RAISED if now == Standing.ALERTING else None
     status = alert.status
     if now == Standing.CONTROLLED:
@@ -212,7 +223,7 @@ def escalations(
     >>> escalations(a, count=6, regions=("Almaty", "Astana"), channels=("post",), foreign=("RU",))
     ('6 occurrences in the window (next level reached)', 'new region: Astana', 'also seen in RU')
     """
-    if alert is None:
+    if alert is None or alert.status == AlertStatus.RETRACTED:
         return ()
     found: list[str] = []
     if count >= alert.next_level:
@@ -237,12 +248,14 @@ def published(
     """The track after publishing ``kind`` at ``at``."""
     level = rule.level_above(count)
     status = STATUS_AFTER[kind] or (alert.status if alert else AlertStatus.OPEN)
+    fresh = alert is None or alert.status == AlertStatus.RETRACTED
     return AlertTrack(
         version=(alert.version if alert else 0) + 1,
         status=status,
         time=at if alert is None else max(at, alert.time),
-        next_level=level if alert is None else max(level, alert.next_level),
+        next_level=level if fresh or alert is None else max(level, alert.next_level),
         regions=tuple(regions),
         channels=tuple(channels),
         foreign=tuple(foreign),
+        kind=kind,
     )

@@ -174,10 +174,24 @@ def replay(
 ) -> list[Emit]:
     """Every event the pipeline emits for ``events``, taken in event-time order (alerts
     included)."""
+    return replay_arrivals([events], deps, until=until)
+
+
+def replay_arrivals(
+    arrivals: Iterable[Iterable[Envelope]],
+    deps: ReplayDeps | None = None,
+    *,
+    until: dt.datetime | None = None,
+) -> list[Emit]:
+    """Every event the pipeline emits for ``arrivals``: batches of events, each published after
+    everything before it was handled (the services idle in between), each taken in event-time
+    order. An event of a later batch dated before what an earlier one reached is *late*, as it
+    would be for the services: it changes the past only through a ``corrected`` version."""
     deps = deps or ReplayDeps()
     run = Replay(deps)
-    for event in in_event_time(events):
-        run.feed(event)
+    for batch in arrivals:
+        for event in in_event_time(batch):
+            run.feed(event)
     if until is not None:
         run.sweep(until)
     return run.emitted

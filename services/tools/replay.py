@@ -1,11 +1,14 @@
-"""``analogue-watch replay EVENTS.jsonl``: the pipeline's decisions over a file, with no broker.
+"""``analogue-watch replay EVENTS.jsonl [LATER.jsonl ...]``: the pipeline's decisions, no broker.
 
 An analyst's question, "what would we have seen last year, and how early?", answered by the same
-handlers the services run (:mod:`services.domain.replay`), fed the file's events in its order, as
-the services would receive them (write the file by publication time, as ``scenario write`` does);
-time in the pipeline is event time throughout.
-Lines that break the contracts are reported with their number and left out, as ``publish`` does.
-Prints each alert as it would have been published (``--json``: one alert event per line).
+handlers the services run (:mod:`services.domain.replay`), fed each file's events in event-time
+order, as every stage of the services takes them whatever order they were published in. Several
+files are several arrivals: each as if published once the services had handled the ones before,
+so that an event of a later file dated before what an earlier one reached comes late, and the
+alerts it changes get a ``corrected`` version, as the services give them.
+Lines that break the contracts are reported with their file and number and left out, as
+``publish`` does. Prints each alert as it would have been published (``--json``: one alert event
+per line).
 
 >>> import io
 >>> print(run_file([], io.StringIO(), as_json=False, until=None, progress=False))
@@ -35,7 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the pipeline's logic over a JSONL file of events, no broker; print the alerts",
         description=__doc__.split("\n\n")[1],
     )
-    parser.add_argument("file", help="JSONL of agency events (seizures, lab results, legislation)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="file",
+        help="JSONL of agency events (seizures, lab results, legislation); several: published "
+        "one after another, each once the ones before were handled",
+    )
     parser.add_argument("--json", action="store_true", help="one alert event JSON per line")
     parser.add_argument(
         "--until",
@@ -48,20 +57,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def replay_file(args: argparse.Namespace) -> int:
-    try:
-        lines = _read_lines(args.file)
-    except OSError as error:
-        print(f"replay: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    planned, rejected = plan(lines)
-    for number, reason in rejected:
-        print(f"replay: line {number}: {reason}", file=sys.stderr)
-    events = [event for _, event in planned]
+    arrivals: list[list[Envelope]] = []
+    rejected: list[tuple[int, str]] = []
+    for name in args.files:
+        try:
+            lines = _read_lines(name)
+        except OSError as error:
+            print(f"replay: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        planned, refused = plan(lines)
+        where = f"{name}: " if len(args.files) > 1 else ""
+        for number, reason in refused:
+            print(f"replay: {where}line {number}: {reason}", file=sys.stderr)
+        rejected += refused
+        arrivals.append([event for _, event in planned])
+    events = [event for batch in arrivals for event in batch]
     until = None
     if args.until:
         until = dt.datetime.combine(args.until, dt.time(), tzinfo=dt.UTC)
     count = run_file(
-        events,
+        arrivals,
         sys.stdout,
         as_json=args.json,
         until=until,
@@ -75,16 +90,18 @@ def replay_file(args: argparse.Namespace) -> int:
 
 
 def run_file(
-    events: Sequence[Envelope],
+    arrivals: Sequence[Sequence[Envelope]],
     out: IO[str],
     *,
     as_json: bool,
     until: dt.datetime | None,
     progress: bool,
 ) -> int:
-    """Feed ``events`` (in event time) through the pipeline's handlers; print the alerts."""
+    """Feed each arrival's events (in event time), one arrival after another, through the
+    pipeline's handlers; print the alerts."""
     run = Replay(ReplayDeps())
-    bar = Progress(len(events), sys.stderr, enabled=progress, label="replay")
+    ordered = [event for batch in arrivals for event in in_event_time(batch)]
+    bar = Progress(len(ordered), sys.stderr, enabled=progress, label="replay")
     printed = 0
 
     def flush_alerts() -> None:
@@ -96,7 +113,7 @@ def run_file(
                 out.write(text + "\n")
         printed = len(run.emitted)
 
-    for done, event in enumerate(in_event_time(events), 1):
+    for done, event in enumerate(ordered, 1):
         run.feed(event)
         flush_alerts()
         bar.update(done)

@@ -61,6 +61,7 @@ def test_apply_says_whether_the_latest_state_changed(make_alert) -> None:
         AlertStatus.OPEN: 0,
         AlertStatus.SUPPRESSED: 1,
         AlertStatus.RESOLVED: 0,
+        AlertStatus.RETRACTED: 0,
     }
 
 

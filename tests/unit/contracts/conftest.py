@@ -12,11 +12,14 @@ import pytest
 
 from contracts.alerts import (
     AlertBody,
+    AlertCorrected,
     AlertRaised,
     AlertReopened,
     AlertResolved,
     AlertSuppressed,
+    AlertTransition,
     AlertUpdated,
+    Correction,
     ForeignSighting,
     NearestListed,
     PendingAmendmentRef,
@@ -324,6 +327,19 @@ def _alerts() -> list[Envelope]:
         AlertSuppressed(**{**env, "id": "ev-alert-3"}, data=alert_body("suppressed", 2)),
         AlertReopened(**{**env, "id": "ev-alert-4"}, data=alert_body("open", 4)),
         AlertResolved(**{**env, "id": "ev-alert-5"}, data=alert_body("resolved", 5)),
+        AlertCorrected(
+            **{**env, "id": "ev-alert-6"},
+            data=alert_body("retracted", 6).model_copy(
+                update={
+                    "correction": Correction(
+                        late_event_id="KZ-LEG-2026-0042",
+                        late_event_time=SEIZED,
+                        published=[AlertTransition(transition="raised", time=ANALYSED)],
+                        corrected=[],
+                    )
+                }
+            ),
+        ),
     ]
 
 

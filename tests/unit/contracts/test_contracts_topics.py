@@ -81,7 +81,7 @@ def test_config_is_ready_for_the_admin_client():
 
 def test_lookups_name_what_exists_when_they_fail():
     assert topic_named("aw.alerts").partitions == 6
-    with pytest.raises(KeyError, match="known types: aw.alert.raised.v1"):
+    with pytest.raises(KeyError, match="known types: aw.alert.corrected.v1, aw.alert.raised.v1"):
         topic_for_type("aw.nope.v1")
     with pytest.raises(KeyError, match="topics: aw.seizures, aw.lab-results"):
         topic_named("aw.nope")

@@ -19,6 +19,7 @@ from pipeline_story import (
     Story,
     alert_emits,
     alerts,
+    bodies,
     day,
     day_of,
     deps,
@@ -104,8 +105,10 @@ def test_a_late_sighting_completing_the_threshold_raises_at_its_own_time():
     assert summary(run(late, replay=replay).emitted) == [Alert("raised", "KZ", 1, "open", 3, 105)]
 
 
-def test_a_sighting_older_than_the_alerts_last_version_is_judged_at_that_version():
-    # Published versions stand: the day-33 sighting cannot go before the day-35 suppression.
+def test_a_sighting_older_than_the_alerts_last_version_is_an_update_when_no_status_changes():
+    # The day-33 sighting (a new region) came after the day-35 suppression: in time it would
+    # have updated the open alert on day 33, but no change of status comes earlier or later for
+    # it. New evidence is an update, published when it is found (dated the last version).
     story = raised_in_kz().propose("KZ-2026-1", 35)
     story.seizure("Z-late", 33, ["S-late"], region="Shymkent", reported=36)
     story.lab("S-late", 36, ALPHA_PHP)
@@ -114,6 +117,36 @@ def test_a_sighting_older_than_the_alerts_last_version_is_judged_at_that_version
         Alert("suppressed", "KZ", 2, "suppressed", 3, 35),
         Alert("updated", "KZ", 3, "suppressed", 4, 35),  # new region: Shymkent
     ]
+
+
+def test_a_late_sighting_that_changes_no_transition_corrects_nothing():
+    # Day 32, where the others were seen, after the day-35 suppression: in time it would have
+    # changed nothing (a fourth occurrence is below the next level), so nothing is published.
+    story = raised_in_kz().propose("KZ-2026-1", 35)
+    story.seizure("Z-late", 32, ["S-late"], reported=36).lab("S-late", 36, ALPHA_PHP)
+    assert alerts(story) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("suppressed", "KZ", 2, "suppressed", 3, 35),
+    ]
+
+
+def test_a_late_sighting_that_would_have_raised_earlier_corrects_the_raise():
+    # Day 25, after the day-30 raise: in time the third occurrence came on day 25.
+    story = raised_in_kz()
+    story.seizure("Z-late", 25, ["S-late"], reported=31).lab("S-late", 31, ALPHA_PHP)
+    replay = run(story)
+    assert summary(replay.emitted) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("corrected", "KZ", 2, "open", 4, 30),
+    ]
+    corrected = bodies(replay.emitted)[-1]
+    correction = corrected.correction
+    # The sighting's late input: its lab result (its seizure had come in time).
+    assert correction is not None and correction.late_event_id == "KZ:lab:S-late@31"
+    assert day_of(correction.late_event_time) == 25
+    assert [(t.transition, day_of(t.time)) for t in correction.published] == [("raised", 30)]
+    assert [(t.transition, day_of(t.time)) for t in correction.corrected] == [("raised", 25)]
+    assert corrected.reason.startswith("Corrected: an input dated 2026-")
 
 
 def test_a_sighting_older_than_the_lateness_still_counts_and_is_reported_late():

@@ -31,7 +31,9 @@ from pipeline_story import (
     Alert,
     Story,
     alert_emits,
+    bodies,
     day,
+    day_of,
     deps,
     summary,
 )
@@ -257,14 +259,19 @@ def test_without_sweeps_the_next_sighting_applies_a_late_group_rule_from_its_own
     ]
 
 
-def test_a_raise_judged_before_a_lagging_proposal_was_read_stands_and_is_then_suppressed():
-    # The limit: in order the third sighting (day 38) is covered and nothing is raised; read
-    # before the proposal it raises, and a published version is never taken back. Holding every
-    # raise until the legislation path is known to have caught up would need a watermark from it.
+def test_a_raise_judged_before_a_lagging_proposal_was_read_is_retracted():
+    # In order the third sighting (day 38) is covered and nothing is raised. Read before the
+    # proposal (the legislation path later than the allowed lateness), it raises; the proposal,
+    # dated before the raise, then retracts it in a corrected version that says why.
     in_order = Story().baseline(0).found(10).found(20).propose("KZ-2026-1", 35).found(38)
     assert summary(as_the_services(in_order.events)) == []
     late_law = Story().baseline(0).found(10).found(20).found(38).propose("KZ-2026-1", 35)
-    assert summary(as_the_services(late_law.events)) == [
+    emitted = as_the_services(late_law.events)
+    assert summary(emitted) == [
         Alert("raised", "KZ", 1, "open", 3, 38),
-        Alert("suppressed", "KZ", 2, "suppressed", 3, 38),
+        Alert("corrected", "KZ", 2, "retracted", 3, 38),
     ]
+    correction = bodies(emitted)[-1].correction
+    assert correction is not None and correction.corrected == []
+    assert [(t.transition, day_of(t.time)) for t in correction.published] == [("raised", 38)]
+    assert bodies(emitted)[-1].reason.endswith("there is no alert: retracted.")

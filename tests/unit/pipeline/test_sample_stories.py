@@ -60,23 +60,27 @@ def test_lab_results_without_any_seizure_count_once_per_sample():
 
 
 def test_a_seizure_whose_lab_results_all_came_first_still_counts_once():
-    # Three sample-only occurrences raise the alert; their seizure arriving later merges them
-    # into one. The count falls, which publishes nothing; the region and channel the seizure
-    # brings are new, which does.
+    # Three sample-only occurrences raise the alert; their seizure, reported later, merges them
+    # into one. The first merge keeps three occurrences and brings a region and a channel (an
+    # update); the second leaves two, and in time there would have been no alert: retracted.
     story = Story().baseline(0)
     story.lab("S-1", 10, ALPHA_PHP).lab("S-2", 11, ALPHA_PHP).lab("S-3", 12, ALPHA_PHP)
     story.seizure("Z-1", 8, ["S-1", "S-2", "S-3"], reported=13)
     assert alerts(story) == [
         Alert("raised", "KZ", 1, "open", 3, 12),
         Alert("updated", "KZ", 2, "open", 3, 12),  # Z-1 and the samples not yet merged
+        Alert("corrected", "KZ", 3, "retracted", 2, 12),
     ]
     assert bodies(run(story).emitted)[1].reason == (
         "Escalation: new region: Almaty; new channel: dead_drop."
     )
 
-    story.found(20).found(30)  # 3 distinct occurrences again: Z-1 and two more, no update
+    story.found(20).found(30)  # 3 distinct occurrences again, truly: Z-1 and two more
     story.found(40).found(50).found(60)  # 6
-    assert alerts(story)[2:] == [Alert("updated", "KZ", 3, "open", 6, 60)]
+    assert alerts(story)[3:] == [
+        Alert("raised", "KZ", 4, "open", 3, 30),
+        Alert("updated", "KZ", 5, "open", 6, 60),
+    ]
 
 
 def test_nothing_identified_detects_nothing():
