@@ -665,11 +665,16 @@ def _corrected(
     if was.alert is None or since >= was.alert.time:
         return state
     now = state.local(j)
+    rule = deps.rules(j)
+    dropped = now.sightings.kept_from
+    if dropped is not None and since - rule.window < dropped:
+        # Occurrences its windows counted are gone: judging again would undercount. It stays
+        # judged from the last version on (and a sighting this late is counted late).
+        return state
     before = tuple(track for track in was.history if track.time < since)
     would_be = now.history[len(before) :]
     if any(track.kind is None for track in would_be):
         return state  # a history stored before kinds were kept: nothing to compare with
-    rule = deps.rules(j)
     redo = state.with_local(
         j, now.model_copy(update={"alert": before[-1] if before else None, "history": before})
     )
@@ -685,7 +690,7 @@ def _corrected(
     track = AlertTrack(
         version=was.alert.version + 1,
         status=end.status if end is not None else AlertStatus.RETRACTED,
-        time=max(was.alert.time, end.time if end is not None else since),
+        time=_latest(judged.evaluated_at, was.alert.time),
         next_level=end.next_level if end is not None else rule.min_occurrences,
         regions=end.regions if end is not None else (),
         channels=end.channels if end is not None else (),
@@ -751,9 +756,12 @@ def _correction_reason(correction: Correction, status: AlertStatus, zone: dt.tzi
         return ", ".join(f"{s.transition} on {s.time.astimezone(zone):%Y-%m-%d}" for s in steps)
 
     late = correction.late_event_time.astimezone(zone)
+    published = (
+        f"({said(correction.published)})" if correction.published else "(no change of status)"
+    )
     head = (
         f"Corrected: an input dated {late:%Y-%m-%d} ({correction.late_event_id}) came after "
-        f"versions judged without it had been published ({said(correction.published)})."
+        f"versions judged without it had been published {published}."
     )
     if not correction.corrected:
         return f"{head} Judged again with it, there is no alert: retracted."

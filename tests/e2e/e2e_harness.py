@@ -19,7 +19,7 @@ from contracts.codec import decode, encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS, SCHEDULE_STATE, TOPICS, Topic, topic_for_type
 from services.catalog import SERVICES
-from services.domain.replay import replay
+from services.domain.replay import replay_arrivals
 from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
@@ -272,7 +272,13 @@ def versions(alerts) -> dict[tuple[str, int], tuple[str, str, dict]]:
 def assert_same_as_replay(alerts, events, pipeline: Pipeline, name: str) -> None:
     """Every alert version the services published is the replay's, whole (type, event time and
     body), and no other; both sides go to test-artifacts/ for a person to diff."""
-    expected = versions(e.event for e in replay(events) if e.topic is ALERTS)
+    assert_same_as_arrivals(alerts, [events], pipeline, name)
+
+
+def assert_same_as_arrivals(alerts, arrivals, pipeline: Pipeline, name: str) -> None:
+    """:func:`assert_same_as_replay` for events published in several arrivals, each once the
+    services had handled the ones before (``replay_arrivals``)."""
+    expected = versions(e.event for e in replay_arrivals(arrivals) if e.topic is ALERTS)
     got = versions(alerts)
     ARTIFACTS.mkdir(exist_ok=True)
     for side, rows in (("services", got), ("replay", expected)):

@@ -5,7 +5,10 @@ system replays a week after an outage, a worker restarts with a backlog. Each st
 the same events another way (all at once, shuffled within the allowed lateness, paced, with the
 resolver and the monitor killed in the middle of the burst) and compares every alert version the
 services publish with the offline replay of the same events in event-time order: the same
-versions, each with the same type, event time and body (counts, regions, time to control).
+versions, each with the same type, event time and body (counts, regions, time to control). The
+last one publishes events later than the allowed lateness, after the services went idle past
+them: the alerts they change get ``corrected`` versions, the same as the replay of the same
+arrivals gives.
 
 Two years: the demo year (``services.scenario``) and a second one written for these tests
 (``arrival_year``: several samples per seizure, lab results published before their seizures, a
@@ -22,6 +25,7 @@ import time
 import arrival_year
 from e2e_harness import (
     Pipeline,
+    assert_same_as_arrivals,
     assert_same_as_replay,
     publish,
     read_topic,
@@ -30,7 +34,7 @@ from e2e_harness import (
 )
 
 from contracts.topics import ALERTS
-from services.domain.replay import replay
+from services.domain.replay import replay, replay_arrivals
 from services.scenario import build_scenario
 
 KZT = dt.timezone(dt.timedelta(hours=5))
@@ -96,3 +100,47 @@ def test_workers_killed_in_the_middle_of_the_burst_give_the_replay(pipeline: Pip
     for name in ("substance_resolver", "analogue_monitor"):
         pipeline.start(name)
     assert_same_as_replay(settled(pipeline), events, pipeline, "order_demo_killed")
+
+
+LATE_CUT = dt.datetime(2025, 8, 1, tzinfo=dt.UTC)
+LATE = ("KZ-AMD-2025-012", "KZ-AST-2025-00008")
+"""Held back until the services have handled everything else before :data:`LATE_CUT`: the
+proposal of the amendment that would list MDMB-4en-PINACA (and its stage change: in time it
+suppresses the alert), and an alpha-PiHP seizure whose samples' lab results came in time (in time
+its sighting comes a day before the raise)."""
+
+
+def test_events_later_than_the_lateness_correct_the_alerts_as_the_replay_does(
+    pipeline: Pipeline,
+) -> None:
+    events = build_scenario()
+    late = [
+        e
+        for e in events
+        if e.time < LATE_CUT
+        and set(LATE) & {getattr(e.data, "amendment_id", None), getattr(e.data, "seizure_id", None)}
+    ]
+    before = [e for e in events if e.time < LATE_CUT and e not in late]
+    after = [e for e in events if e.time >= LATE_CUT]
+    arrivals = [before, late, after]
+    assert {e.type for e in late} >= {
+        "aw.legislation.amendment-proposed.v1",
+        "aw.seizure.reported.v1",
+    }
+    # The replay of these arrivals corrects two alerts, and ends where the year in order does.
+    expected = [e.event for e in replay_arrivals(arrivals) if e.topic is ALERTS]
+    corrected = {a.data.alert_id[:16]: a for a in expected if a.type.endswith("corrected.v1")}
+    assert sorted(corrected) == ["KZ-LWOCBHBFWNGPG", "KZ-UOZWZANRCOALQ"]
+    assert corrected["KZ-LWOCBHBFWNGPG"].data.status.value == "suppressed"
+    assert [t.transition for t in corrected["KZ-LWOCBHBFWNGPG"].data.correction.corrected] == [
+        "suppressed"
+    ]
+    in_order = [e.event for e in replay(events) if e.topic is ALERTS]
+    assert {a.data.alert_id: a.data.status for a in expected} == {
+        a.data.alert_id: a.data.status for a in in_order
+    }
+
+    for arrival in arrivals:
+        publish(pipeline.settings, arrival)
+        alerts = settled(pipeline)  # idle: what comes next is late if it is dated before
+    assert_same_as_arrivals(alerts, arrivals, pipeline, "order_demo_late")
