@@ -266,6 +266,8 @@ class OrderedStage:
         self.on_late = on_late
         self._partitions: dict[int, _Partition] = {}
         self._sender = _Sender(service)
+        service.metrics.late_inputs.labels(name)  # from 0, so that an increase counts the first
+        service.metrics.held_inputs.labels(name).set(0)
         channel = service.reads(name, *topics)
 
         async def agent(stream: faust.StreamT) -> None:

@@ -91,13 +91,16 @@ def format_alert(event: AlertEvent) -> str:
     """One alert event as two lines for people: what and where, then why.
 
     First line: ``[STATUS vN] jurisdiction substance — analogue of … · occurrences · regions ·
-    channels · alert id``. Second line, indented: the reason, pending amendments, foreign sightings
-    and, once resolved, the time it took to control the substance.
+    channels · alert id`` (``[STATUS vN, corrected]`` on a correction). Second line, indented:
+    the reason, pending amendments, foreign sightings and, once resolved, the time it took to
+    control the substance.
     """
     d = event.data
     occurrences = f"{d.occurrence_count} occurrence{'s' if d.occurrence_count != 1 else ''}"
+    corrected = ", corrected" if d.correction is not None else ""
     head = [
-        f"[{d.status.value.upper()} v{d.version}] {d.jurisdiction} {substance_label(event)}"
+        f"[{d.status.value.upper()} v{d.version}{corrected}] {d.jurisdiction} "
+        f"{substance_label(event)}"
         f" — {analogue_label(event)}",
         f"{occurrences} in {d.window_days} d",
     ]

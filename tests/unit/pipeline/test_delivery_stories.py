@@ -198,3 +198,16 @@ def test_states_stored_as_json_between_events_give_the_same_alerts():
     in_memory = run(eventful(), until=UNTIL)
     stored = run(eventful(), until=UNTIL, replay=Replay(deps(), as_stored=True))
     assert [e.event for e in stored.emitted] == [e.event for e in in_memory.emitted]
+
+
+def test_an_input_older_than_the_occurrences_kept_is_judged_from_the_last_version():
+    # Raised on day 30; by day 210 the occurrences of days 10-30 are dropped (window + lateness
+    # behind the latest sighting). A proposal dated day 25 that comes now cannot be judged again
+    # from day 25 without them (it would find no alert there and retract a real one): it is
+    # judged from the last version on, as before corrections existed.
+    story = raised_in_kz().found(200).found(210).propose("KZ-2026-1", 25)
+    assert alerts(story) == [
+        Alert("raised", "KZ", 1, "open", 3, 30),
+        Alert("suppressed", "KZ", 2, "suppressed", 0, 30),
+        Alert("reopened", "KZ", 3, "open", 1, 205),  # pending past the 180-day stall limit
+    ]

@@ -3,12 +3,13 @@ services.domain.replay, which the end-to-end test compares with the running serv
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from contracts.codec import encode
 from contracts.topics import ALERTS
 from services.cli import main
-from services.domain.replay import replay
+from services.domain.replay import replay, replay_arrivals
 from services.scenario import build_scenario
 
 
@@ -37,3 +38,30 @@ def test_bad_lines_are_reported_and_left_out(tmp_path, capsys) -> None:
     assert code == 1
     assert "line 2: malformed_json" in err
     assert "2 events, 1 rejected" in err
+
+
+def test_a_later_file_is_a_later_arrival_and_its_late_events_correct_alerts(
+    tmp_path, capsys
+) -> None:
+    # Half a year without the MDMB-4en-PINACA amendment's proposal and stage change, then those
+    # two: published after the services had handled the rest, they are late, and the alert the
+    # proposal would have suppressed gets a corrected version.
+    events = [e for e in build_scenario() if e.time < dt.datetime(2025, 8, 1, tzinfo=dt.UTC)]
+    late = [e for e in events if getattr(e.data, "amendment_id", None) == "KZ-AMD-2025-012"]
+    first = [e for e in events if e not in late]
+    year, later = tmp_path / "year.jsonl", tmp_path / "later.jsonl"
+    year.write_bytes(b"".join(encode(e) + b"\n" for e in first))
+    later.write_bytes(b"".join(encode(e) + b"\n" for e in late))
+
+    code = main(["replay", str(year), str(later), "--json"])
+
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = [
+        json.loads(encode(e.event)) for e in replay_arrivals([first, late]) if e.topic is ALERTS
+    ]
+    assert code == 0
+    assert printed == expected
+    [corrected] = [a for a in printed if a["type"] == "aw.alert.corrected.v1"]
+    assert corrected["data"]["reported_names"][0] == "MDMB-4en-PINACA"
+    assert corrected["data"]["status"] == "suppressed"
+    assert corrected["data"]["correction"]["late_event_id"] == late[0].id
