@@ -110,6 +110,15 @@ class _Sender:
             )
             self._said[(topic.name, source, partition)] = progress
 
+    def busy(self, topic: Topic, partitions: Sequence[int], source: str) -> bool:
+        """Whether every partition was last told that ``source`` is busy (not idle, not
+        nothing): then the readers hold back what comes from it until it says more."""
+        for partition in partitions:
+            said = self._said.get((topic.name, source, partition))
+            if said is None or said.idle:
+                return False
+        return True
+
     def forget(self) -> None:
         """Say everything again (the readers may have heard another worker meanwhile)."""
         self._said.clear()
@@ -153,6 +162,31 @@ class ProgressReporter:
             clock.latest = event_time
         clock.offset = message.offset
         clock.heard = time.monotonic()
+
+    async def woke(self, message: Message, event_time: dt.datetime) -> None:
+        """``message`` is read and its outputs are about to be sent: if its partition was said to
+        be idle, say it is busy first, on every partition its outputs may go to.
+
+        An idle origin holds nobody back, so a reader releases what it holds from the others at
+        once; were this input's outputs to reach a reader before word that their origin is busy
+        again, they would be released before inputs of other origins that stand before them
+        (a burst after a quiet spell: a lab result before its seizure's items)."""
+        self.observe(message, event_time)
+        settings = self.service.settings
+        lateness = dt.timedelta(hours=settings.input_lateness_hours)
+        name = message.topic.removeprefix(settings.topic_namespace)
+        for source, to, broadcast, versions in self._routes:
+            if source.name != name:
+                continue
+            targets = list(range(to.partitions)) if broadcast else [message.partition]
+            said = origin(source, message.partition)
+            if self._sender.busy(to, targets, said):
+                continue
+            latest = self._clocks[message.tp].latest
+            progress = source_progress(latest, lateness, quiet=False)
+            await self._sender.say(
+                to, targets, said, progress, versions(message.partition) if versions else None
+            )
 
     def start(self) -> None:
         self.service.app.timer(interval=self.service.settings.progress_interval_s)(self.report)
@@ -316,8 +350,9 @@ class OrderedStage:
             self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         else:
             key = order_key(decoded)
+            self._woke(k, part, message, decoded)
             if self.sources is not None:
-                self.sources.observe(message, decoded.time)
+                await self.sources.woke(message, decoded.time)
             if part.held.offer(key, (decoded, event)):
                 # Behind what was already handled: at once, out of order. A redelivered input
                 # (a restarted stage before this one sends again) is a duplicate, not late.
@@ -369,7 +404,10 @@ class OrderedStage:
         if bound is None:
             return
         part.bound = bound
-        for decoded, event in part.held.release(bound):
+        released = part.held.release(bound)
+        if released:
+            await self._wake(k, order_key(released[0][0]).time)
+        for decoded, event in released:
             if event.message.generation_id != self.service.app.consumer_generation_id:
                 return  # the partitions moved: what is held will be read again
             await self._handle(stream, decoded, order_key(decoded), event)
@@ -394,6 +432,26 @@ class OrderedStage:
         await self.service.handled(self.name, decoded, message, handle)
         await stream.ack(event)
         return duplicate
+
+    def _woke(self, k: int, part: _Partition, message: Message, decoded: Envelope) -> None:
+        """An input read straight from an agency partition this stage waits for: that origin,
+        if it was heard idle, is busy again (its own word comes back round a topic later)."""
+        settings = self.service.settings
+        name = origin(message.topic.removeprefix(settings.topic_namespace), message.partition)
+        heard = part.heard.get(name)
+        if heard is not None and heard.idle and name in self.origins(k):
+            lateness = dt.timedelta(hours=settings.input_lateness_hours)
+            part.heard[name] = Progress(decoded.time - lateness)
+
+    async def _wake(self, k: int, first: dt.datetime) -> None:
+        """Before this partition sends anything on, say it is busy from ``first`` on if its
+        readers last heard it idle (see :meth:`ProgressReporter.woke`)."""
+        if self.report_to is None:
+            return
+        partitions = list(range(self.report_to.partitions))
+        source = origin(self.service.name, k)
+        if not self._sender.busy(self.report_to, partitions, source):
+            await self._sender.say(self.report_to, partitions, source, Progress(first))
 
     async def _report(self, k: int, part: _Partition) -> None:
         if self.report_to is None:

@@ -41,6 +41,7 @@ def build(settings: RegistrySettings) -> StreamService:
         outcome = await service.run(handlers.handle_legislation, event, before, deps)
         if outcome.duplicate:
             metrics.duplicates.inc()
+        await sources.woke(message, event.time)  # busy again before its changes go out
         await service.apply(outcome, schedules, key, message)
         if outcome.state is not None:
             versions.setdefault(message.partition, {})[key] = outcome.state.version

@@ -39,6 +39,7 @@ def build(settings: ResolverSettings) -> StreamService:
 
     async def on_seizure(event: Envelope, message: Message) -> None:
         assert isinstance(event, SeizureReported)  # the only type aw.seizures accepts
+        await sources.woke(message, event.time)  # busy again before its items go out
         await service.send_all(handlers.seizure_items(event))
         sources.observe(message, event.time)  # its items are out: progress may pass it
 
