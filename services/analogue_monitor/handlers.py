@@ -666,10 +666,13 @@ def _corrected(
         return state
     now = state.local(j)
     rule = deps.rules(j)
-    dropped = now.sightings.kept_from
-    if dropped is not None and since - rule.window < dropped:
-        # Occurrences its windows counted are gone: judging again would undercount. It stays
-        # judged from the last version on (and a sighting this late is counted late).
+    latest = now.sightings.last_seen
+    if latest is None or since < latest - rule.lateness:
+        # Older than the lateness before the substance's latest sighting here: occurrences its
+        # windows counted may be gone (a sweep keeps the window behind that point, no more), and
+        # judging again would undercount. It stays judged from the last version on (a sighting
+        # this late is counted late). By the state alone, so that the services and the replay,
+        # whose sweeps drop at other times, decide alike.
         return state
     before = tuple(track for track in was.history if track.time < since)
     would_be = now.history[len(before) :]

@@ -87,8 +87,6 @@ class Sightings(StateModel):
     channels: tuple[Channel, ...] = ()
     late: int = 0
     """Sightings that came later than the lateness (see :meth:`is_late`), counted all the same."""
-    kept_from: AwareDatetime | None = None
-    """Occurrences seen before this were dropped (:meth:`pruned`); None: none were."""
 
     def is_late(self, seen_at: dt.datetime, lateness: dt.timedelta) -> bool:
         """True when ``seen_at`` is more than ``lateness`` before the latest sighting here.
@@ -150,8 +148,7 @@ class Sightings(StateModel):
         kept = tuple(o for o in self.occurrences if o.seen_at >= before)
         if len(kept) == len(self.occurrences):
             return self
-        kept_from = before if self.kept_from is None else max(before, self.kept_from)
-        return self.model_copy(update={"occurrences": kept, "kept_from": kept_from})
+        return self.model_copy(update={"occurrences": kept})
 
     def in_window(self, at: dt.datetime, window: dt.timedelta) -> tuple[Occurrence, ...]:
         """The occurrences seen in ``[at - window, at]``, oldest first."""

@@ -46,7 +46,7 @@ def test_a_later_file_is_a_later_arrival_and_its_late_events_correct_alerts(
     # Half a year without the MDMB-4en-PINACA amendment's proposal and stage change, then those
     # two: published after the services had handled the rest, they are late, and the alert the
     # proposal would have suppressed gets a corrected version.
-    events = [e for e in build_scenario() if e.time < dt.datetime(2025, 8, 1, tzinfo=dt.UTC)]
+    events = [e for e in build_scenario() if e.time < dt.datetime(2025, 7, 5, tzinfo=dt.UTC)]
     late = [e for e in events if getattr(e.data, "amendment_id", None) == "KZ-AMD-2025-012"]
     first = [e for e in events if e not in late]
     year, later = tmp_path / "year.jsonl", tmp_path / "later.jsonl"
