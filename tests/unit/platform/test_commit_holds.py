@@ -145,16 +145,22 @@ def test_a_message_from_an_older_generation_is_not_acknowledged(consumer):
     assert consumer.ack(old) is False
 
 
-def test_a_first_message_missing_for_long_is_read_again(consumer, monkeypatch):
-    sought = []
+@pytest.fixture
+def sought(consumer, monkeypatch) -> list[tuple[TP, int]]:
+    """Where the consumer seeks (no broker): a running, assigned partition, 57 committed."""
+    seeks: list[tuple[TP, int]] = []
 
     async def seek(tp, offset):
-        sought.append((tp, offset))
+        seeks.append((tp, offset))
 
     monkeypatch.setattr(consumer, "seek", seek)
     monkeypatch.setattr(consumer, "assignment", lambda: {PARTITION})
     consumer.app.flow_control.resume()
     consumer._committed_offset[PARTITION] = 57
+    return seeks
+
+
+def test_a_first_message_missing_for_long_is_read_again(consumer, sought):
     consumer.took(message(consumer, 57, generation=consumer.app.consumer_generation_id - 1))
     acked(consumer, 58)
     assert consumer._new_offset(PARTITION) is None
@@ -169,16 +175,7 @@ def test_a_first_message_missing_for_long_is_read_again(consumer, monkeypatch):
     assert consumer.read_again == 1
 
 
-def test_a_held_first_message_is_not_read_again(consumer, monkeypatch):
-    sought = []
-
-    async def seek(tp, offset):
-        sought.append((tp, offset))
-
-    monkeypatch.setattr(consumer, "seek", seek)
-    monkeypatch.setattr(consumer, "assignment", lambda: {PARTITION})
-    consumer.app.flow_control.resume()
-    consumer._committed_offset[PARTITION] = 57
+def test_a_held_first_message_is_not_read_again(consumer, sought):
     first = message(consumer, 57)
     consumer.took(first)
     consumer.hold(first)
