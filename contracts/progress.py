@@ -62,6 +62,12 @@ class ProgressData(OutgoingModel):
         default=False,
         description="The origin has nothing queued and has been quiet: it holds nobody back",
     )
+    read_to: int | None = Field(
+        default=None,
+        ge=0,
+        description="Idle agency partitions: the offset read up to (the next to read) when this "
+        "was said; a reader that has read past it knows the word is stale",
+    )
     schedule_versions: dict[str, int] = Field(
         default_factory=dict,
         description="The schedule versions already published by the origin, per jurisdiction "

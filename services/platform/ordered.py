@@ -67,7 +67,12 @@ def origin(topic: Topic | str, partition: int) -> str:
 
 
 def progress_record(
-    service: str, partition: int, source: str, progress: Progress, versions: dict[str, int]
+    service: str,
+    partition: int,
+    source: str,
+    progress: Progress,
+    versions: dict[str, int],
+    read_to: int | None = None,
 ) -> ProgressReported:
     now = datetime.now(UTC)
     return ProgressReported(
@@ -80,6 +85,7 @@ def progress_record(
             origin=source,
             through=progress.through,
             idle=progress.idle,
+            read_to=read_to if progress.idle else None,
             schedule_versions=versions,
         ),
     )
@@ -99,12 +105,15 @@ class _Sender:
         source: str,
         progress: Progress,
         versions: dict[str, int] | None = None,
+        read_to: int | None = None,
     ) -> None:
         channel = self.service.topic(topic)
         for partition in partitions:
             if self._said.get((topic.name, source, partition)) == progress:
                 continue
-            record = progress_record(self.service.name, partition, source, progress, versions or {})
+            record = progress_record(
+                self.service.name, partition, source, progress, versions or {}, read_to
+            )
             await channel.send(
                 key=progress_key(partition).encode(), value=encode(record), partition=partition
             )
@@ -224,6 +233,7 @@ class ProgressReporter:
                     origin(source, tp.partition),
                     progress,
                     versions(tp.partition) if versions else None,
+                    read_to=offset + 1 if offset >= 0 else self._start(tp),
                 )
 
     def _caught_up(self, tp: TP, offset: int) -> bool:
@@ -238,8 +248,13 @@ class ProgressReporter:
             return False
         if offset >= 0:
             return offset + 1 >= highwater
-        start = getattr(consumer, "_committed_offset", {}).get(tp)  # where reading began
+        start = self._start(tp)
         return highwater == 0 or (start is not None and start >= highwater)
+
+    def _start(self, tp: TP) -> int | None:
+        """Where reading ``tp`` began: its committed offset."""
+        committed = getattr(self.service.app.consumer, "_committed_offset", {}).get(tp)
+        return None if committed is None else int(committed)
 
 
 @dataclass
@@ -254,6 +269,9 @@ class _Partition:
     """Per origin, the progress records read and not yet acknowledged: each is acknowledged
     once what it says is in the progress table's changelog, so that a kill cannot commit a
     progress record that nobody kept (the origin, idle, would never say it again)."""
+    read: dict[str, int] = field(default_factory=dict)
+    """Per agency partition this stage reads itself, the offset it has read up to: an idle word
+    from before it (``read_to`` lower) is stale."""
     bound: Bound | None = None
     behind: dict[TP, int] | None = None
     """Until it is empty, what each input must be read up to before anything is released: the
@@ -390,6 +408,13 @@ class OrderedStage:
             return  # still reading again what was there when the partition was assigned
         kept = []
         for source, progress in list(part.waiting.items()):
+            stale = progress.read_to is not None and part.read.get(source, 0) > progress.read_to
+            if progress.idle and stale:
+                # Said before the input this stage has since read from there: not idle.
+                del part.waiting[source]
+                for said in part.said.pop(source, []):
+                    await stream.ack(said)
+                continue
             if self.ready(progress):
                 del part.waiting[source]
                 heard = part.heard[source] = _later(part.heard.get(source), progress)
@@ -438,8 +463,11 @@ class OrderedStage:
         if it was heard idle, is busy again (its own word comes back round a topic later)."""
         settings = self.service.settings
         name = origin(message.topic.removeprefix(settings.topic_namespace), message.partition)
+        if name not in self.origins(k):
+            return
+        part.read[name] = max(part.read.get(name, 0), message.offset + 1)
         heard = part.heard.get(name)
-        if heard is not None and heard.idle and name in self.origins(k):
+        if heard is not None and heard.idle:
             lateness = dt.timedelta(hours=settings.input_lateness_hours)
             part.heard[name] = Progress(decoded.time - lateness)
 
