@@ -203,7 +203,7 @@ ALPHA_PHP = "CCCCC(C(=O)c1ccccc1)N1CCCC1"
 """Not on the baseline list: alpha-PVP with one more carbon in the chain."""
 
 
-def _envelope(kind: str, key: str, day: int, source: str) -> dict:
+def _envelope(kind: str, key: str, day: float, source: str) -> dict:
     at = T0 + dt.timedelta(days=day)
     return {
         "id": f"acl:{kind}:{key}",
@@ -254,7 +254,8 @@ def lab_result(n: int) -> LabResultReported:
         "substances": [{"structure": {"smiles": ALPHA_PHP}, "reported_name": "alpha-PHP"}],
         "nothing_identified": False,
     }
-    return LabResultReported(**_envelope("lab", str(n), n, "kz.forensic-lab"), data=data)
+    # Reported when analysed, after the seizure: in event-time order the seizure comes first.
+    return LabResultReported(**_envelope("lab", str(n), n + 0.25, "kz.forensic-lab"), data=data)
 
 
 def write_jsonl(path: Path, events: list[Envelope]) -> Path:

@@ -756,14 +756,16 @@ def _correction_reason(correction: Correction, status: AlertStatus, zone: dt.tzi
     """The correction in words: what came late, what had been published, what it is now."""
 
     def said(steps: list[AlertTransition]) -> str:
-        return ", ".join(f"{s.transition} on {s.time.astimezone(zone):%Y-%m-%d}" for s in steps)
+        return ", ".join(
+            f"{s.transition} on {s.time.astimezone(zone):%Y-%m-%d %H:%M}" for s in steps
+        )
 
     late = correction.late_event_time.astimezone(zone)
     published = (
         f"({said(correction.published)})" if correction.published else "(no change of status)"
     )
     head = (
-        f"Corrected: an input dated {late:%Y-%m-%d} ({correction.late_event_id}) came after "
+        f"Corrected: an input dated {late:%Y-%m-%d %H:%M} ({correction.late_event_id}) came after "
         f"versions judged without it had been published {published}."
     )
     if not correction.corrected:
