@@ -71,12 +71,6 @@ def test_the_second_year_replays_to_the_story_written_for_it():
     assert transitions(arrival_year.build_year()) == arrival_year.EXPECTED
 
 
-def test_the_whole_demo_year_at_once_gives_the_replay(pipeline: Pipeline) -> None:
-    events = build_scenario()
-    publish(pipeline.settings, events)
-    assert_same_as_replay(settled(pipeline), events, pipeline, "order_demo_at_once")
-
-
 def test_the_second_year_at_once_and_shuffled_gives_the_replay(pipeline: Pipeline) -> None:
     events = arrival_year.build_year()
     publish(pipeline.settings, shuffled(events))
@@ -90,6 +84,8 @@ def test_the_second_year_paced_gives_the_replay(pipeline: Pipeline) -> None:
 
 
 def test_workers_killed_in_the_middle_of_the_burst_give_the_replay(pipeline: Pipeline) -> None:
+    # The demo year at once (the second year is published so below): what the replay gives,
+    # with the resolver and the monitor killed in the middle of the burst too.
     events = build_scenario()
     publish(pipeline.settings, events)
     # Some alerts are out, most of the backlog is not: kill -9 the resolver and the monitor.
