@@ -10,6 +10,7 @@ from contracts.topics import TOPICS
 from services.catalog import SERVICES, service_named
 from services.platform import acls
 from services.platform.logs import configure_logging
+from services.platform.reach import require_broker
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 
@@ -44,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def create_topics(args: argparse.Namespace) -> int:
     settings = ServiceSettings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings, "topics create")
     reports = ensure_topics(settings)
     for report in reports:
         print(f"{report.name:<40} {report.partitions:>3} partitions  {report.action}")
@@ -100,6 +102,7 @@ def show_acls(args: argparse.Namespace) -> int:
 def apply_acls(args: argparse.Namespace) -> int:
     settings = ServiceSettings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings, "acls apply")
     grants = _grants(args, settings)
     acls.apply(settings, grants)
     print(f"{len(grants)} ACLs in place for {len({g.principal for g in grants})} principals")
@@ -109,6 +112,7 @@ def apply_acls(args: argparse.Namespace) -> int:
 def set_user_password(args: argparse.Namespace) -> int:
     settings = ServiceSettings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings, "acls user")
     password = args.password_file.read_text(encoding="utf-8").strip()
     if len(password) < 12:
         print("acls user: the password must be at least 12 characters", file=sys.stderr)

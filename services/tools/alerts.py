@@ -29,6 +29,7 @@ from contracts.errors import ContractError
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent, board_order, latest_versions
 from services.platform.logs import configure_logging
+from services.platform.reach import require_broker
 from services.platform.security import describe, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
@@ -316,6 +317,7 @@ def _print(event: AlertEvent, as_json: bool) -> None:
 def tail_alerts(args: argparse.Namespace) -> int:
     settings = ServiceSettings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings, "alerts tail")
     jurisdictions, statuses = set(args.jurisdiction), set(args.status)
     if args.max is not None and args.max < 1:
         return 0
@@ -338,6 +340,7 @@ def tail_alerts(args: argparse.Namespace) -> int:
 def list_alerts(args: argparse.Namespace) -> int:
     settings = ServiceSettings.from_env()
     configure_logging(settings.log_level)
+    require_broker(settings, "alerts list")
     jurisdictions, statuses = set(args.jurisdiction), set(args.status)
     latest = [
         e

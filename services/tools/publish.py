@@ -39,6 +39,7 @@ from contracts.events import EVENT_MODELS, Event
 from contracts.substances import Structure
 from contracts.topics import LAB_RESULTS, LEGISLATION, PROGRESS, SEIZURES, topic_for_type
 from services.chemistry import StructureError, standardise
+from services.platform.reach import unreachable
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
@@ -290,6 +291,10 @@ def run(args: argparse.Namespace) -> int:
         would = Counter(topic_name(topic_for_type(e.type), ns) for _, e in events)
         _summary(len(events), len(rejected), would, verb="would send")
         return EXIT_REJECTED if rejected else EXIT_OK
+    problem = unreachable(settings.kafka_bootstrap_servers)
+    if problem is not None:
+        print(f"publish: {problem} Nothing was sent.", file=sys.stderr)
+        return EXIT_SEND_FAILED
     delivery = _send(settings, events, pace=args.pace, show_progress=args.progress)
     for lineno, reason in delivery.failed:
         print(f"line {lineno}: {reason}", file=sys.stderr)
