@@ -30,6 +30,7 @@ from contracts.errors import ContractError
 from services.chemistry.classification import Classification, ScheduleIndex, classify_structure
 from services.chemistry.intake import StructureError
 from services.domain.schedule import load_schedule_jsonl
+from services.helptext import plain
 
 USAGE_ERROR = 2
 
@@ -40,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "classify",
         help="classify structures (SMILES id per line) against a schedule: listed, group, "
         "analogue, unrelated or invalid",
-        description=__doc__.split("\n\n>>>")[0] if __doc__ else None,
+        description=plain(__doc__.split("\n\n>>>")[0]) if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(

@@ -173,6 +173,33 @@ def _table_row(event: AlertEvent) -> tuple[str, ...]:
     )
 
 
+class Newest:
+    """The highest version seen of each alert: a version redelivered after a later one (the
+    topic is at-least-once) is not news, and is not shown again."""
+
+    def __init__(self) -> None:
+        self._versions: dict[str, int] = {}
+
+    def newer(self, event: AlertEvent) -> bool:
+        """Whether ``event`` is a later version of its alert than any seen so far (then it is
+        the one seen).
+
+        >>> from types import SimpleNamespace as N
+        >>> seen = Newest()
+        >>> [seen.newer(N(data=N(alert_id="a", version=v))) for v in (6, 7, 6, 7, 8)]
+        [True, True, False, False, True]
+        """
+        alert, version = event.data.alert_id, event.data.version
+        if version <= self._versions.get(alert, 0):
+            return False
+        self._versions[alert] = version
+        return True
+
+    def __len__(self) -> int:
+        """How many versions were news (each alert's versions are numbered from 1)."""
+        return sum(self._versions.values())
+
+
 def matches(event: AlertEvent, jurisdictions: set[str], statuses: set[str]) -> bool:
     """Whether ``event`` passes the filters (an empty filter passes everything)."""
     return (not jurisdictions or event.jurisdiction in jurisdictions) and (
@@ -322,11 +349,12 @@ def tail_alerts(args: argparse.Namespace) -> int:
     if args.max is not None and args.max < 1:
         return 0
     printed = 0
+    shown = Newest()
     events = follow(settings, from_beginning=args.from_beginning, timeout_s=args.timeout)
     try:
         with closing(events):
             for event in events:
-                if not matches(event, jurisdictions, statuses):
+                if not shown.newer(event) or not matches(event, jurisdictions, statuses):
                     continue
                 _print(event, args.json)
                 printed += 1

@@ -28,7 +28,8 @@ from contracts.envelope import Envelope
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent
 from services.domain.replay import Replay, ReplayDeps, in_event_time
-from services.tools.alerts import format_alert
+from services.helptext import plain
+from services.tools.alerts import Newest, format_alert
 from services.tools.publish import EXIT_REJECTED, EXIT_USAGE, Progress, _read_lines, plan
 
 
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "replay",
         help="run the pipeline's logic over a JSONL file of events, no broker; print the alerts",
-        description=__doc__.split("\n\n")[1],
+        description=plain(__doc__.split("\n\n")[1]),
     )
     parser.add_argument(
         "files",
@@ -104,10 +105,12 @@ def run_file(
     bar = Progress(len(ordered), sys.stderr, enabled=progress, label="replay")
     printed = 0
 
+    shown = Newest()  # a duplicate input resends its versions: print each once
+
     def flush_alerts() -> None:
         nonlocal printed
         for emitted in run.emitted[printed:]:
-            if emitted.topic is ALERTS:
+            if emitted.topic is ALERTS and shown.newer(cast(AlertEvent, emitted.event)):
                 alert = cast(AlertEvent, emitted.event)
                 text = encode(alert).decode() if as_json else format_alert(alert)
                 out.write(text + "\n")
@@ -121,4 +124,4 @@ def run_file(
         run.sweep(until)
         flush_alerts()
     bar.finish()
-    return sum(1 for e in run.emitted if e.topic is ALERTS)
+    return len(shown)

@@ -1,4 +1,5 @@
-"""The examples in the scenario and publish modules' docstrings run and say what the code does."""
+"""The examples in the scenario modules' and the commands' docstrings run and say what the code
+does."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ MODULES = [
         for info in pkgutil.iter_modules(services.scenario.__path__, prefix="services.scenario.")
     ),
     "services.tools.publish",
+    "services.tools.alerts",
+    "services.tools.replay",
+    "services.platform.reach",
+    "services.helptext",
 ]
 
 
