@@ -312,7 +312,9 @@ async def serve(settings: BoardSettings) -> None:
     """Read the topics and serve the board until cancelled."""
     metrics = BoardMetrics()
     if settings.metrics_port:
-        start_http_server(settings.metrics_port, registry=metrics.registry)
+        start_http_server(
+            settings.metrics_port, addr=settings.metrics_host, registry=metrics.registry
+        )
     board = Board(settings, metrics)
     runner = web.AppRunner(board.web_app(), access_log=None)
     await runner.setup()

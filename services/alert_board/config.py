@@ -19,3 +19,4 @@ class BoardSettings(ServiceSettings):
     host: str = Field("127.0.0.1", alias="AW_BOARD_HOST", min_length=1)
     metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
     """Also serve ``/metrics`` alone on this port, like every service (0: only on the board's)."""
+    metrics_host: str = Field("127.0.0.1", alias="AW_METRICS_HOST", min_length=1)

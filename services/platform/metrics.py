@@ -7,9 +7,20 @@ Label values are bounded: event types and error classes come from closed lists i
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    start_http_server,
+)
 
 from contracts.errors import ErrorClass
+
+# A counter's creation time, exported as a second series per counter (``..._created``), is
+# noise on every panel and query; nothing here reads it.
+disable_created_metrics()
 
 # Processing one message ranges from tens of microseconds (a duplicate) to a second (a bounded
 # chemistry time-out), so the buckets span both.
@@ -92,7 +103,7 @@ class ServiceMetrics:
             registry=self.registry,
         )
 
-    def serve(self, port: int) -> None:
-        """Serve ``/metrics`` on ``port`` (0: don't serve)."""
+    def serve(self, port: int, host: str = "127.0.0.1") -> None:
+        """Serve ``/metrics`` on ``host``:``port`` (port 0: don't serve)."""
         if port:
-            start_http_server(port, registry=self.registry)
+            start_http_server(port, addr=host, registry=self.registry)

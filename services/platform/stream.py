@@ -52,6 +52,9 @@ class StreamSettings(ServiceSettings):
 
     data_dir: str = Field(".run/state", alias="AW_DATA_DIR")
     metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
+    # Loopback by default, as the board: a container that Prometheus scrapes from outside sets
+    # 0.0.0.0 (docker-compose.yml does).
+    metrics_host: str = Field("127.0.0.1", alias="AW_METRICS_HOST", min_length=1)
     # How long the group waits for a silent worker before moving its partitions to the others
     # (or to its own restart). Long by default: a slow structure must not cause a rebalance.
     # Tests that kill workers lower it so a restarted worker gets its partitions back quickly.
@@ -636,6 +639,6 @@ class StreamService:
         configure_logging(self.settings.log_level)
         Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
         ensure_changelogs(self.settings, self._changelogs)
-        self.metrics.serve(self.settings.metrics_port)
+        self.metrics.serve(self.settings.metrics_port, self.settings.metrics_host)
         worker = faust.Worker(self.app, loglevel=self.settings.log_level, quiet=True)
         worker.execute_from_commandline()

@@ -258,3 +258,13 @@ def _complete(coroutine) -> None:
     """Run a coroutine that awaits nothing to its end, without an event loop."""
     with pytest.raises(StopIteration):
         coroutine.send(None)
+
+
+@pytest.mark.parametrize("service", (*STREAM, "alert_board"))
+def test_no_counter_exports_its_creation_time(service: str) -> None:
+    # Every counter also exported a ``..._created`` series (issue 16): noise for every query.
+    from prometheus_client import generate_latest
+
+    text = generate_latest(service_metrics()[service].registry).decode()
+    assert "_total" in text
+    assert "_created" not in text
