@@ -175,6 +175,8 @@ def dashboard_queries() -> list[Query]:
                     Query(board["uid"], panel["title"], t["refId"], t["expr"], t["instant"])
                 )
         for var in board.get("templating", {}).get("list", []):
+            if var["type"] != "query":
+                continue  # e.g. the alert board's address, for links
             metric, label = re.fullmatch(
                 r"label_values\((\w+),\s*(\w+)\)", var["query"]["query"]
             ).groups()

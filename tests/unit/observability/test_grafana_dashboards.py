@@ -109,3 +109,38 @@ def test_provisioning_points_at_the_dashboards_and_the_datasource_uid() -> None:
     mounts = dict(v.split(":")[:2] for v in compose["volumes"])
     assert providers["providers"][0]["options"]["path"] == mounts["./deploy/grafana/dashboards"]
     assert datasources["datasources"][0]["url"] == "http://prometheus:9090"
+
+
+@pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)
+def test_every_stat_panel_has_thresholds_and_shows_their_colour(path: Path) -> None:
+    # Only one stat panel had thresholds (issue 16): a number alone says nothing of its state.
+    for panel in _load(path)["panels"]:
+        if panel["type"] == "stat":
+            assert panel["fieldConfig"]["defaults"].get("thresholds"), panel["title"]
+            assert panel["options"]["colorMode"] != "none", panel["title"]
+
+
+def test_alert_dashboards_link_to_the_board() -> None:
+    for path in DASHBOARDS:
+        board = _load(path)
+        if board["uid"] == "aw-pipeline-health":
+            continue
+        assert any(link.get("url") == "${board}" for link in board.get("links", [])), path.name
+        assert "board" in {v["name"] for v in board["templating"]["list"]}
+
+
+def test_time_to_control_buckets_are_named_in_days() -> None:
+    # Bars were labelled with the bucket bounds in seconds, 1.5552e+07 (issue 16).
+    from prometheus_client.utils import floatToGoString
+
+    from services.analogue_monitor.metrics import CONTROL_BUCKETS, DAY
+
+    board = _load(GRAFANA / "dashboards" / "legislative-lag.json")
+    [panel] = [p for p in board["panels"] if "{{le}}" in str(p["targets"])]
+    named = {
+        o["matcher"]["options"]: o["properties"][0]["value"]
+        for o in panel["fieldConfig"]["overrides"]
+    }
+    for bound in CONTROL_BUCKETS:
+        assert named[floatToGoString(bound)] == f"≤ {bound / DAY:g} days"
+    assert "+Inf" in named
