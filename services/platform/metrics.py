@@ -39,8 +39,9 @@ class ServiceMetrics:
             registry=self.registry,
         )
         self.rejected = Counter(
-            f"{p}_validation_failures_total",
-            "Messages dead-lettered, by error class",
+            f"{p}_dead_letters_total",
+            "Messages dead-lettered, by error class: invalid input, and internal_error (our bug) "
+            "and state_limit too",
             ["error_class"],
             registry=self.registry,
         )

@@ -277,7 +277,7 @@ def test_every_dashboard_panel_has_data_after_the_year(
 
     figures = {
         "resolver dead letters": _value(
-            prometheus, "sum(substance_resolver_validation_failures_total)"
+            prometheus, "sum(substance_resolver_dead_letters_total)"
         ),
         "alerts raised": _value(
             prometheus, 'sum(analogue_monitor_alerts_total{transition="raised"})'
@@ -302,7 +302,7 @@ def test_every_dashboard_panel_has_data_after_the_year(
     (resolver_dead_letters,) = [
         a
         for q, a in answers.items()
-        if q.expr.startswith("sum by (error_class) (increase(substance_resolver_validation")
+        if q.expr.startswith("sum by (error_class) (increase(substance_resolver_dead_letters")
     ]
     assert sum(s["last"] for s in resolver_dead_letters) >= len(MALFORMED)
     assert figures["alerts raised"] > 0

@@ -50,7 +50,7 @@ def test_each_stream_service_exposes_what_the_issue_asks(service: str) -> None:
     names = series_names(service_metrics()[service].registry)
     for wanted in (
         "events_consumed_total",  # by type
-        "validation_failures_total",  # by error class
+        "dead_letters_total",  # by error class (every dead letter, not only invalid input)
         "processing_seconds_bucket",
         "consumer_lag_messages",
         "last_event_timestamp_seconds",
@@ -98,7 +98,7 @@ def test_every_error_class_and_transition_starts_at_zero(service: str) -> None:
     metrics = service_metrics()[service]
     for error_class in ErrorClass:
         assert (
-            _value(metrics, f"{service}_validation_failures_total", error_class=error_class.value)
+            _value(metrics, f"{service}_dead_letters_total", error_class=error_class.value)
             == 0
         )
     if service == "analogue_monitor":
