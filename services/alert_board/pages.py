@@ -39,6 +39,24 @@ _EVENT_LABEL = {
 }
 
 
+_WORDS = {
+    "shared_core_smarts": "shared core (SMARTS)",
+    "smarts": "SMARTS",
+    "smiles": "SMILES",
+}
+
+
+def in_words(name: str) -> str:
+    """A field or rule name as a person reads it.
+
+    >>> in_words("same_stereoisomer"), in_words("shared-core-with-listed")
+    ('same stereoisomer', 'shared core with listed')
+    >>> in_words("shared_core_smarts")
+    'shared core (SMARTS)'
+    """
+    return _WORDS.get(name) or name.replace("_", " ").replace("-", " ")
+
+
 def h(value: object) -> str:
     """``value`` as text safe inside HTML content and quoted attributes."""
     return html.escape(str(value), quote=True)
@@ -366,10 +384,11 @@ def _rules(event: AlertEvent) -> str:
     items = []
     for rule in rules:
         evidence = "".join(
-            f"<div><dt>{h(k)}</dt><dd>{h(_number(v))}</dd></div>" for k, v in rule.evidence.items()
+            f"<div><dt>{h(in_words(k))}</dt><dd>{h(_number(v))}</dd></div>"
+            for k, v in rule.evidence.items()
         )
         items.append(
-            f'<li><span class="rule">{h(rule.rule)}</span><p>{h(rule.explanation)}</p>'
+            f'<li><span class="rule">{h(in_words(rule.rule))}</span><p>{h(rule.explanation)}</p>'
             + (f'<dl class="evidence">{evidence}</dl>' if evidence else "")
             + "</li>"
         )

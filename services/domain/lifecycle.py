@@ -229,7 +229,7 @@ def escalations(
     if count >= alert.next_level:
         found.append(f"{count} occurrences in the window (next level reached)")
     found += [f"new region: {r}" for r in regions if r not in alert.regions]
-    found += [f"new channel: {c}" for c in channels if c not in alert.channels]
+    found += [f"new channel: {c.replace('_', ' ')}" for c in channels if c not in alert.channels]
     found += [f"also seen in {j}" for j in foreign if j not in alert.foreign]
     return tuple(found)
 

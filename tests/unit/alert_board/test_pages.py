@@ -119,7 +119,7 @@ def test_the_alert_page_shows_amendments_sightings_rules_and_history(make_alert)
             RuleFired(
                 rule="shared-core-with-listed",
                 explanation="Shares the core.",
-                evidence={"similarity": 0.8312},
+                evidence={"similarity": 0.8312, "same_stereoisomer": "no"},
             )
         ],
     )
@@ -136,12 +136,14 @@ def test_the_alert_page_shows_amendments_sightings_rules_and_history(make_alert)
         assets=ASSETS,
     )
     text = re.sub(r"<[^>]+>", " ", page)
+    assert "shared_core_smarts" not in text and "same_stereoisomer" not in text  # no field names
 
     for expected in (
         "KZ-AMD-2026-014",
         "group cathinones-1",
         "RU",
-        "shared-core-with-listed",
+        "shared core with listed",  # the rule, in words
+        "same stereoisomer",  # an evidence field, in words
         "Shares the core.",
         "0.831",
         "post",

@@ -91,7 +91,7 @@ def test_escalations_name_what_is_new_since_the_last_version():
     assert new == (
         "6 occurrences in the window (next level reached)",
         "new region: Aqtobe",
-        "new channel: dead_drop",
+        "new channel: dead drop",  # in words, not the contract value dead_drop
         "also seen in UZ",
     )
 

@@ -72,7 +72,7 @@ def test_a_seizure_whose_lab_results_all_came_first_still_counts_once():
         Alert("corrected", "KZ", 3, "retracted", 2, 12),
     ]
     assert bodies(run(story).emitted)[1].reason == (
-        "Escalation: new region: Almaty; new channel: dead_drop."
+        "Escalation: new region: Almaty; new channel: dead drop."
     )
 
     story.found(20).found(30)  # 3 distinct occurrences again, truly: Z-1 and two more
