@@ -36,7 +36,13 @@ from services.alert_board.config import BoardSettings
 from services.alert_board.drawing import DrawnPair, draw_pair
 from services.alert_board.live import CLOSE, LiveFeed
 from services.alert_board.metrics import BoardMetrics
-from services.alert_board.pages import Assets, render_alert, render_list, render_row
+from services.alert_board.pages import (
+    Assets,
+    render_alert,
+    render_list,
+    render_not_found,
+    render_row,
+)
 from services.alert_board.view import AlertBoardView, AlertEvent
 from services.platform.logs import configure_logging
 from services.platform.security import aiokafka_args
@@ -201,6 +207,8 @@ class Board:
         route = request.match_info.route.name or "unknown"
         try:
             response = await handler(request)
+        except web.HTTPNotFound:
+            response = self._not_found("Nothing is at this address. The alerts are on the list.")
         except web.HTTPException as error:
             self.metrics.requests.labels(route, str(error.status)).inc()
             raise
@@ -210,6 +218,12 @@ class Board:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def _not_found(self, what: str) -> web.Response:
+        text = render_not_found(
+            what, last_id=self.feed.last_id, ready=self.ready.is_set(), assets=self.assets
+        )
+        return web.Response(status=404, text=text, content_type="text/html")
 
     async def list_page(self, request: web.Request) -> web.Response:
         with self.metrics.render.labels("list").time():
@@ -224,7 +238,10 @@ class Board:
     async def alert_page(self, request: web.Request) -> web.Response:
         alert = self.view.get(request.match_info["alert_id"])
         if alert is None:
-            raise web.HTTPNotFound(text="No such alert (yet): it may still be read from the topic.")
+            return self._not_found(
+                f"No alert {request.match_info['alert_id']!r} (yet): if the board is still "
+                "reading the topic, it may come; otherwise check the id."
+            )
         started = time.perf_counter()
         d = alert.data
         nearest = d.nearest_listed[0] if d.nearest_listed else None

@@ -196,6 +196,16 @@ def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, asse
 # -- the alert page ------------------------------------------------------------------------
 
 
+def render_not_found(what: str, *, last_id: str, ready: bool, assets: Assets) -> str:
+    """The page for an address with nothing behind it: what was not found, and the way back."""
+    body = (
+        '<section class="card notfound"><h1>Not found</h1>'
+        f"<p>{h(what)}</p>"
+        '<p><a href="/">← Every alert</a></p></section>'
+    )
+    return layout("Not found", body, page="notfound", last_id=last_id, ready=ready, assets=assets)
+
+
 def render_alert(
     event: AlertEvent,
     history: Sequence[VersionPoint],

@@ -374,7 +374,7 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
     for expected in (
         "KZ-AMD-2026-014",
         "group pyrrolidinophenones",
-        "shared-core-with-listed",
+        "shared core with listed",
         "RU",
         "dead drop",
         "Shymkent",
@@ -391,6 +391,27 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
     assert page.get_attribute("figure.structure", "data-role") == "detected"
     assert len(page.query_selector_all("figure.structure")) == 1
     assert "mephedrone is not in the schedule snapshots" in page.inner_text("main")
+
+    # A phone: the list fits the screen's width (it scrolled sideways, names cut: issue 16).
+    phone = browser.new_page(viewport={"width": 420, "height": 800}, device_scale_factor=1)
+    phone.goto(board.url)
+    phone.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 420
+    card = phone.query_selector(".table-card")
+    assert card.evaluate("c => c.scrollWidth <= c.clientWidth")  # no sideways scroll inside it
+    name = phone.query_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"] a.substance')
+    assert name.evaluate("a => a.scrollWidth <= a.clientWidth")  # the name is not cut
+    phone.screenshot(path=str(ARTIFACTS / "alert_board_phone.png"), full_page=True)
+    phone.goto(f"{board.url}/alerts/KZ-KYIJLDDXQWBNGX")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 420
+
+    # An address with nothing behind it: a page in the board's style, with the way back.
+    for path in ("/alerts/KZ-NO-SUCH-ALERT", "/no/such/page"):
+        response = page.goto(f"{board.url}{path}")
+        assert response.status == 404
+        assert page.query_selector("section.card.notfound") is not None, path
+        page.click("text=Every alert")
+        page.wait_for_selector("#alert-rows")
 
 
 def row_ids(page) -> list[str]:

@@ -276,9 +276,7 @@ def test_every_dashboard_panel_has_data_after_the_year(
         time.sleep(2)
 
     figures = {
-        "resolver dead letters": _value(
-            prometheus, "sum(substance_resolver_dead_letters_total)"
-        ),
+        "resolver dead letters": _value(prometheus, "sum(substance_resolver_dead_letters_total)"),
         "alerts raised": _value(
             prometheus, 'sum(analogue_monitor_alerts_total{transition="raised"})'
         ),

@@ -52,10 +52,11 @@
   }
 
   function refreshList() {
+    // Retracted alerts (a late input showed there was none) are counted only when there are some.
     const counts = { open: 0, suppressed: 0, resolved: 0 };
     const places = new Set();
     for (const row of allRows()) {
-      counts[row.dataset.status] += 1;
+      counts[row.dataset.status] = (counts[row.dataset.status] || 0) + 1;
       places.add(row.dataset.jurisdiction);
     }
     const countBox = document.getElementById("counts");

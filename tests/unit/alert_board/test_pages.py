@@ -21,6 +21,7 @@ from services.alert_board.pages import (
     Assets,
     render_alert,
     render_list,
+    render_not_found,
     render_row,
     sort_key,
     weekly_occurrences,
@@ -232,3 +233,9 @@ def test_only_the_boards_own_script_may_run() -> None:
 
     assert f"script-src 'sha256-{digest}';" in policy
     assert "default-src 'none'" in policy and "unsafe-eval" not in policy
+
+
+def test_the_not_found_page_says_what_and_leads_back() -> None:
+    page = render_not_found("No alert 'X' (yet).", last_id="", ready=True, assets=ASSETS)
+    assert "<h1>Not found</h1>" in page and "No alert &#x27;X&#x27; (yet)." in page
+    assert '<a href="/">' in page and "<style>" in page  # the board's look, and the way back

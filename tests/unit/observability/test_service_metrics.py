@@ -97,10 +97,7 @@ def test_every_error_class_and_transition_starts_at_zero(service: str) -> None:
     """A dead-letter rate is 0, not "no data", and an increase counts the first failure."""
     metrics = service_metrics()[service]
     for error_class in ErrorClass:
-        assert (
-            _value(metrics, f"{service}_dead_letters_total", error_class=error_class.value)
-            == 0
-        )
+        assert _value(metrics, f"{service}_dead_letters_total", error_class=error_class.value) == 0
     if service == "analogue_monitor":
         for transition in Published:
             assert _value(metrics, "analogue_monitor_alerts_total", transition=transition) == 0
