@@ -40,6 +40,9 @@ from services.platform.ordered import OrderedStage, origin
 from services.platform.stream import StreamService
 
 NAME = "analogue_monitor"
+SCHEDULE_WAIT_S = 30.0
+"""How long the monitor waits for its copy of a schedule to reach a version the registry has
+published (it reads the compacted state topic all the time: milliseconds, as a rule)."""
 RESOLVER = "substance_resolver"
 log = logging.getLogger(__name__)
 
@@ -85,11 +88,11 @@ class Schedules:
                 return False
             await asyncio.sleep(0.02)
 
-    def as_new_as(self, progress: ProgressData) -> bool:
-        """Whether every schedule the registry had published by ``progress`` has been read."""
+    async def caught_up_with(self, progress: ProgressData) -> bool:
+        """Wait (a while) until every schedule the registry had published by ``progress`` has
+        been read; False if it has not by then."""
         for jurisdiction, version in progress.schedule_versions.items():
-            view = self.views.get(jurisdiction)
-            if view is None or view.version < version:
+            if not await self.reached(jurisdiction, version, SCHEDULE_WAIT_S):
                 return False
         return True
 
@@ -162,7 +165,9 @@ def build(settings: MonitorSettings) -> StreamService:
             # A change handled out of order (late) has not waited for the registry's progress:
             # wait for the copy of the schedule that has it, as the replay has it, rather than
             # defer the change to whatever input of the substance comes next.
-            await schedules.reached(event.jurisdiction, event.data.schedule_version, 30.0)
+            await schedules.reached(
+                event.jurisdiction, event.data.schedule_version, SCHEDULE_WAIT_S
+            )
         handle = (
             handlers.handle_detection
             if isinstance(event, SubstanceDetected)
@@ -206,7 +211,7 @@ def build(settings: MonitorSettings) -> StreamService:
         [DETECTIONS, SCHEDULE_CHANGES],
         origins,
         on_input,
-        ready=schedules.as_new_as,
+        ready=schedules.caught_up_with,
         released=released,
     )
     return service

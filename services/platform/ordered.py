@@ -257,6 +257,10 @@ class ProgressReporter:
         return None if committed is None else int(committed)
 
 
+async def _always(progress: ProgressData) -> bool:
+    return True
+
+
 @dataclass
 class _Partition:
     """One stage partition: what it holds, and what its origins have said."""
@@ -285,8 +289,11 @@ class OrderedStage:
 
     ``origins(partition)`` names every origin partition ``partition`` hears from.
     ``report_to``: the topic this stage writes, to whose every partition it says how far it has
-    released. ``ready(progress)``: whether a progress record may be used yet (the monitor waits
-    for its copy of the schedule to be as new as the registry's record says).
+    released. ``ready(progress)``: whether a progress record may be used yet, awaited (the monitor
+    waits for its copy of the schedule to be as new as the registry's record says). It is awaited
+    in the stream: a record left waiting is looked at again only when the partition reads its
+    next message, and a partition at the end of a burst reads none (its inputs were held for
+    good after a restart, while the copy of the schedule came a few milliseconds late).
     ``released(partition, time, message)``: called after each release, in the partition's stream
     (``message`` is the one being read), with the event time the partition has reached: the
     bound, or when every origin is idle the latest time any of them has reached.
@@ -302,7 +309,7 @@ class OrderedStage:
         *,
         report_to: Topic | None = None,
         sources: ProgressReporter | None = None,
-        ready: Callable[[ProgressData], bool] = lambda progress: True,
+        ready: Callable[[ProgressData], Awaitable[bool]] = _always,
         released: Callable[[int, dt.datetime | None, Message], Awaitable[None]] | None = None,
         on_late: Callable[[Envelope], None] = lambda event: None,
     ) -> None:
@@ -415,7 +422,7 @@ class OrderedStage:
                 for said in part.said.pop(source, []):
                     await stream.ack(said)
                 continue
-            if self.ready(progress):
+            if await self.ready(progress):
                 del part.waiting[source]
                 heard = part.heard[source] = _later(part.heard.get(source), progress)
                 self._heard[f"{k}|{source}"] = _stored(heard)
