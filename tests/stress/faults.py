@@ -521,11 +521,13 @@ def play(
                     break
                 time.sleep(0.005)
             if time.monotonic() - checked > 1:
+                pipeline.alive()  # a worker its watchdog stopped is started again, as supervised
                 run.check_recovery()
                 checked = time.monotonic()
         deadline = time.monotonic() + fault_timeout_s
         while pending or run.recovering:
             fire_due()
+            pipeline.alive()
             run.check_recovery()
             if time.monotonic() > deadline:
                 break

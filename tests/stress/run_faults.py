@@ -66,8 +66,10 @@ def one_run(
     with FaultPipeline.running(settings, folder, SERVICE_ENV) as pipeline:
         run = play(pipeline, build_scenario(), faults, pause=pause)
         got = result(settings, pipeline)
+        watchdog = list(pipeline.restarted)
     seconds = round(time.monotonic() - started, 1)
-    return got, {"label": label, "seconds": seconds, "fired": [vars(f) for f in run.fired_faults]}
+    fired = [vars(f) for f in run.fired_faults]
+    return got, {"label": label, "seconds": seconds, "fired": fired, "watchdog": watchdog}
 
 
 ON_THE_MOVE: dict[str, str] = {
@@ -133,7 +135,7 @@ def main() -> int:
             f" kills={kills} alerts={c.alerts} versions={c.versions} records={c.records}"
             f" redelivered={c.redelivered} identical={c.identical} lost={len(c.lost)}"
             f" conflicts={len(c.conflicts)} state={len(c.state_diffs)}"
-            f" recovered_s={recovered} {info['seconds']}s",
+            f" stalls={len(info['watchdog'])} recovered_s={recovered} {info['seconds']}s",
             flush=True,
         )
         if not c.same or args.bodies:
@@ -171,6 +173,7 @@ def main() -> int:
     totals = {
         "runs": len(rows) + len(stalled),
         "stalled": len(stalled),
+        "watchdog_restarts": sum(len(r["watchdog"]) for r in rows),
         "kills": sum(f["kills"] for r in rows for f in r["fired"]),
         "faults": sum(len(r["fired"]) for r in rows),
         "versions_compared": sum(r["versions"] for r in rows),

@@ -73,7 +73,10 @@ def _play(settings: ServiceSettings, workdir: Path, faults: list[Fault], label: 
         run = play(pipeline, build_scenario(), faults)
         got = result(settings, pipeline)
     assert sorted(f.fault for f in run.fired_faults) == sorted(f.name for f in faults)
-    FIGURES[label] = {"fired": [vars(f) for f in run.fired_faults]}
+    FIGURES[label] = {
+        "fired": [vars(f) for f in run.fired_faults],
+        "watchdog_restarts": list(pipeline.restarted),  # stalls its watchdog stopped
+    }
     return got
 
 
