@@ -41,6 +41,7 @@ _EVENT_LABEL = {
 
 _WORDS = {
     "shared_core_smarts": "shared core (SMARTS)",
+    "family_core": "family core (SMILES)",
     "smarts": "SMARTS",
     "smiles": "SMILES",
 }

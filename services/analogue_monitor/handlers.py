@@ -955,6 +955,10 @@ def _nearest(assessment: Assessment) -> str:
     if not assessment.nearest:
         return ""
     best = assessment.nearest[0]
+    first = assessment.rules_fired[0] if assessment.rules_fired else None
+    if first is not None and first.rule == "same-family-as-listed":
+        family = first.evidence["family"]
+        return f" of {best.name} (like it, one of the {family}; similarity {best.similarity:.2f})"
     return f" of {best.name} (similarity {best.similarity:.2f})"
 
 

@@ -39,11 +39,18 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
+from rdkit import Chem
 
 from contracts.alerts import NearestListed, PendingAmendmentRef, RuleFired
 from contracts.schedule import Amendment, AmendmentStatus, GroupListing, Listing, ScheduleState
 from contracts.substances import GroupDefinition, Structure
-from services.chemistry.families import CompiledGroup, GroupSmartsError, compile_group
+from services.chemistry.families import (
+    CompiledGroup,
+    FamilyMatch,
+    GroupSmartsError,
+    compile_group,
+    family_matches,
+)
 from services.chemistry.intake import StructureError
 from services.chemistry.similarity import (
     FingerprintMatrix,
@@ -60,7 +67,7 @@ Neighbour = NearestListed
 PendingCover = PendingAmendmentRef
 """A pending amendment that would cover the query, by ``name`` or by ``group:<name>``."""
 
-DEFAULT_THRESHOLD = 0.65
+DEFAULT_THRESHOLD = 0.75
 """Tanimoto similarity (Morgan radius 2, 2,048 bits) from which an unlisted substance is an
 analogue of a listed one. Chosen by measurement on data/reference: see
 services/chemistry/README.md."""
@@ -76,6 +83,10 @@ CORE_MARGIN = 0.15
 """...and the similarity is at most this far below the threshold. Small molecules change many
 fingerprint bits per substituent, so a halogen swap on amphetamine can fall short of the threshold
 although the listed substance is all there."""
+
+FAMILY_SIMILARITY_FLOOR = 0.0
+"""The family rule: the query and a listed substance in force fall under the same family rule set
+(services/chemistry/families.py) and their similarity is at least this."""
 
 NEAREST_REPORTED = 3
 """How many nearest listed substances a classification reports."""
@@ -93,7 +104,7 @@ def threshold_for(jurisdiction: str) -> float:
     """The analogue threshold of ``jurisdiction``.
 
     >>> threshold_for("KZ")
-    0.65
+    0.75
     """
     return THRESHOLDS.get(jurisdiction, DEFAULT_THRESHOLD)
 
@@ -216,10 +227,14 @@ class ScheduleIndex:
     """Effective dates of the entries as ordinals; ``ends`` the expiry (or the far future)."""
     ends: np.ndarray
     by_match_key: Mapping[str, tuple[int, ...]]
+    family_members: Mapping[str, np.ndarray]
+    """Family -> the entries that fall under one of its rules (services/chemistry/families.py)."""
     groups: tuple[_Group, ...]
     amendments: tuple[_Amendment, ...]
     problems: tuple[str, ...]
     """Listings and groups that could not be indexed (bad structure or SMARTS), and why."""
+    family_floor: float = FAMILY_SIMILARITY_FLOOR
+    """The family rule's least similarity to the listed member (see FAMILY_SIMILARITY_FLOOR)."""
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
     _in_force: dict[dt.date, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
@@ -248,6 +263,7 @@ class ScheduleIndex:
             ),
             ends=np.array([_end(e.listing.expires) for e in entries], dtype=np.int64),
             by_match_key=by_match_key,
+            family_members=_family_members(entries),
             groups=tuple(_groups(state.groups, problems)),
             amendments=tuple(_amendments(state.amendments, problems)),
             problems=tuple(problems),
@@ -264,6 +280,14 @@ class ScheduleIndex:
                 self._in_force.clear()
             self._in_force[as_of] = mask
         return mask
+
+
+def _family_members(entries: tuple[_Entry, ...]) -> dict[str, np.ndarray]:
+    members: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        for family in _families_of(entry.listing.structure):
+            members.setdefault(family, []).append(i)
+    return {family: np.array(found, dtype=np.int64) for family, found in members.items()}
 
 
 def _end(expires: dt.date | None) -> int:
@@ -329,6 +353,15 @@ def _fingerprint_by_key(key: tuple[str | None, str | None, str | None]) -> np.nd
 
 def _fingerprint_of(structure: Structure) -> np.ndarray:
     return _fingerprint_by_key(_structure_key(structure))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _families_by_key(key: tuple[str | None, str | None, str | None]) -> frozenset[str]:
+    return frozenset(m.family for m in family_matches(_parent_by_key(key).mol))
+
+
+def _families_of(structure: Structure) -> frozenset[str]:
+    return _families_by_key(_structure_key(structure))
 
 
 @lru_cache(maxsize=4096)
@@ -424,37 +457,59 @@ def _grouped(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[Rule
     return tuple(fired)
 
 
+@dataclass(frozen=True)
+class _FamilyLink:
+    """The query falls under a family rule, and a listed substance in force is of that family."""
+
+    match: FamilyMatch
+    entry: int
+    similarity: float
+
+
 @dataclass
 class _Nearest:
-    """The nearest listed substances in force of a query, and their shared cores, each computed
-    at most once and only when the status or the evidence asks for it."""
+    """The nearest listed substances in force of a query, the listed member of its family, and
+    their shared cores, each computed at most once and only when the status or the evidence asks
+    for it."""
 
     parent: Parent
     index: ScheduleIndex
     threshold: float
+    similarities: np.ndarray
+    """Similarity to every entry, -1 for entries not in force."""
     ranked: list[tuple[int, float]]
     """(entry, similarity) of the nearest, best first."""
     cores: dict[int, SharedCore | None] = field(default_factory=dict)
-    """Shared core by rank, once computed."""
+    """Shared core by entry, once computed."""
+    _family: list[_FamilyLink | None] = field(default_factory=list)
 
     @classmethod
     def of(cls, parent: Parent, index: ScheduleIndex, as_of: dt.date, threshold: float) -> _Nearest:
         if not index.entries:
-            return cls(parent, index, threshold, [])
+            return cls(parent, index, threshold, np.zeros(0), [])
         similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
         in_force = index.in_force(as_of)
         if not in_force.all():
             similarities = np.where(in_force, similarities, -1.0)
         ranked = nearest(similarities, NEAREST_REPORTED, at_least=0.0)
-        return cls(parent, index, threshold, [(i, float(similarities[i])) for i in ranked])
+        return cls(
+            parent, index, threshold, similarities, [(i, float(similarities[i])) for i in ranked]
+        )
+
+    def family(self) -> _FamilyLink | None:
+        """The most similar listed substance in force that shares a family with the query."""
+        if not self._family:
+            self._family.append(_family_link(self.parent, self.index, self.similarities))
+        return self._family[0]
 
     def makes_analogue(self) -> bool:
         """Whether :func:`_analogue_rules` will fire on :meth:`findings`: similarity at the
-        threshold (as reported, to 4 decimals), or else a shared core that keeps the listed
-        substance, looked for in the same neighbours, in the same order."""
+        threshold (as reported, to 4 decimals), or a listed member of the query's family, or else
+        a shared core that keeps the listed substance, looked for in the same neighbours, in the
+        same order."""
         if not self.ranked:
             return False
-        if round(self.ranked[0][1], 4) >= self.threshold:
+        if self.decided():
             return True
         for rank in range(len(self.ranked)):
             core = self.core(rank) if self.core_worth_computing(rank) else None
@@ -462,37 +517,107 @@ class _Nearest:
                 return True
         return False
 
+    def decided(self) -> bool:
+        """Similarity or family alone make the query an analogue (no shared core needed)."""
+        return round(self.ranked[0][1], 4) >= self.threshold or self.family() is not None
+
     def core_worth_computing(self, rank: int) -> bool:
         entry, similarity = self.ranked[rank]
-        decided = self.ranked[0][1] >= self.threshold
         listed = self.index.entries[entry].parent
-        return _core_worth_computing(rank, similarity, self.threshold, decided, self.parent, listed)
+        return _core_worth_computing(
+            rank, similarity, self.threshold, self.decided(), self.parent, listed
+        )
 
     def core(self, rank: int) -> SharedCore | None:
-        if rank not in self.cores:
-            listed = self.index.entries[self.ranked[rank][0]].parent
-            self.cores[rank] = shared_core(self.parent.mol, listed.mol, timeout_s=CORE_TIMEOUT_S)
-        return self.cores[rank]
+        entry = self.ranked[rank][0]
+        if entry not in self.cores:
+            listed = self.index.entries[entry].parent
+            self.cores[entry] = shared_core(self.parent.mol, listed.mol, timeout_s=CORE_TIMEOUT_S)
+        return self.cores[entry]
 
     def findings(self) -> Findings:
-        """Rules fired and neighbours, with the shared cores the evidence shows."""
+        """Rules fired and neighbours, with the shared cores the evidence shows. The listed member
+        of the query's family comes first among the neighbours when the family rule fires: it is
+        the listed substance the query is an analogue of."""
         found = []
         for rank, (i, similarity) in enumerate(self.ranked):
-            listing = self.index.entries[i].listing
             core = self.core(rank) if self.core_worth_computing(rank) else None
-            neighbour = Neighbour(
-                name=listing.name,
-                similarity=round(similarity, 4),
-                shared_core_smarts=core.smarts if core else None,
-                core_coverage=round(core.listed_coverage, 4) if core else None,
-                source=listing.source,
-            )
-            found.append((neighbour, core))
+            found.append((self._neighbour(i, similarity, core), core))
         neighbours = tuple(neighbour for neighbour, _ in found)
         rules = _analogue_rules(found, self.threshold, self.index.jurisdiction)
+        link = self.family()
+        if link is not None:
+            member = self._neighbour(link.entry, link.similarity, None)
+            family_rule = _family_rule(self.parent, link, member, self.index)
+            if rules and rules[0].rule == "similar-to-listed":
+                rules = (*rules, family_rule)
+            else:
+                # The family decides: its listed member is the substance the query is an
+                # analogue of, and comes first among the neighbours (with its core if it had one).
+                rules = (family_rule, *rules)
+                same = [n for n in neighbours if n.name == member.name]
+                others = tuple(n for n in neighbours if n.name != member.name)
+                neighbours = ((same or [member])[0], *others)[:NEAREST_REPORTED]
         if rules:
             return rules, neighbours
         return (_unrelated(neighbours, self.threshold),), neighbours
+
+    def _neighbour(self, entry: int, similarity: float, core: SharedCore | None) -> Neighbour:
+        listing = self.index.entries[entry].listing
+        return Neighbour(
+            name=listing.name,
+            similarity=round(similarity, 4),
+            shared_core_smarts=core.smarts if core else None,
+            core_coverage=round(core.listed_coverage, 4) if core else None,
+            source=listing.source,
+        )
+
+
+def _family_link(
+    parent: Parent, index: ScheduleIndex, similarities: np.ndarray
+) -> _FamilyLink | None:
+    best: _FamilyLink | None = None
+    for match in family_matches(parent.mol):
+        members = index.family_members.get(match.family)
+        if members is None:
+            continue
+        in_force = members[similarities[members] >= 0.0]
+        if in_force.size == 0:
+            continue
+        entry = int(in_force[np.argmax(similarities[in_force])])
+        similarity = float(similarities[entry])
+        if similarity >= index.family_floor and (best is None or similarity > best.similarity):
+            best = _FamilyLink(match, entry, similarity)
+    return best
+
+
+def _family_rule(
+    parent: Parent, link: _FamilyLink, member: Neighbour, index: ScheduleIndex
+) -> RuleFired:
+    match = link.match
+    core = Chem.MolFragmentToSmiles(parent.mol, atomsToUse=list(match.atoms))
+    listed_rules = ", ".join(
+        m.rule
+        for m in family_matches(index.entries[link.entry].parent.mol)
+        if m.family == match.family
+    )
+    return RuleFired(
+        rule="same-family-as-listed",
+        explanation=_text(
+            f"Not listed, but like listed {member.name} it is one of the {match.family}: it has "
+            f"the family's core {core} (family rule '{match.rule}'), similarity to "
+            f"{member.name} {member.similarity:.2f}."
+        ),
+        evidence={
+            "listing": member.name,
+            "family": match.family,
+            "family_rule": match.rule,
+            "family_core": core,
+            "listed_family_rule": listed_rules,
+            "similarity": member.similarity,
+            "source": member.source or "",
+        },
+    )
 
 
 def _core_worth_computing(

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from rdkit import Chem
 
@@ -28,6 +29,14 @@ _CHAIN_AMINE = "[NX3;!R;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
 """A basic amine nitrogen outside any ring: hydrogen, alkyl or benzyl substituents only."""
 
 _NOT_BETA_OXYGEN = "[CX4;!$(C-[OX2])]"
+
+_ERGOLINE_8 = "[#6]1~[#6]~[#7]~[#6]2~[#6]~c3c[nX3]c4cccc(c34)~[#6]~2~[#6]~1"
+"""The ergoline ring system from its 8-position (bonds left open: 9,10-didehydro or not)."""
+_ERGOLINE = _ERGOLINE_8.replace("[#6]1", "[#6;R]1", 1)
+
+_SETRON_HEAD = "[CX3](=O)-[#7,#8]-[CX4;R]~[CX4;R]~[CX4;R2]~[NX3;R2]"
+"""An amide or ester of a bridged bicyclic amine (granisetron, tropisetron): the 5-HT3
+antagonists' head, not a synthetic cannabinoid's."""
 
 FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
@@ -45,19 +54,56 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         name="cannabinoids-azole-3-carbonyl",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            "[CX3;!R](=O)(-[#6,#7,#8])-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
+            "[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
             ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
         ),
+        exclusions=[_SETRON_HEAD, "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"],
         description=(
             "Any 1-substituted indole, indazole or azaindole carrying at the 3-position a carbonyl "
-            "group (ketone, carboxamide or carboxylic ester), whatever the substituents."
+            "group (ketone, carboxamide or carboxylic ester), whatever the substituents; excepted "
+            "are esters and amides of bridged bicyclic amines (granisetron) and indoles with a "
+            "2-alkyl group larger than methyl (umifenovir)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-2h-indazole-3-carbonyl",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1n(-[#6;!$([CX3]=O)])nc2ccccc12",
+        exclusions=[_SETRON_HEAD],
+        description=(
+            "Any 2-substituted 2H-indazole carrying at the 3-position a carbonyl group (the "
+            "regioisomers of the indazole carboxamides and esters)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-tail-less-heads",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[CX3;!R](=O)(-[NX3H1]-[CX4](-[CX3](=O)-[#7,#8])-[#6])"
+            "-[$(c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2),"
+            "$([CH2]-c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2)]"
+        ),
+        description=(
+            "Any indole, indazole or azaindole 3-carboxamide (or 3-acetamide) of an amino acid "
+            "amide or ester, substituted at the ring nitrogen or not: the 'tail-less' heads "
+            "(ADB-INACA, MDMB-INACA) sold to make synthetic cannabinoids by one alkylation, and "
+            "their alkylated products."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-carbazoles",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1ccc2c(c1)c1ccccc1n2-[#6;!$([CX3]=O)]",
+        description=(
+            "Any 9-substituted carbazole carrying at the 3-position a carbonyl group (ketone, "
+            "carboxamide or ester: the EG-018 and MDMB-CHMCZCA types)."
         ),
     ),
     GroupDefinition(
         name="cannabinoids-azole-3-acetyl",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            "[CX3](=O)(-[#6,#7,#8])-[CH2]-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
+            "[CX3](=O)(-[#6,#7,$([OX2H0]-[#6])])-[CH2]-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
             ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
         ),
         description=(
@@ -112,9 +158,10 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             "[#8]=[#6]1~[#7](-[#6])~[#6]~[#6]~[#6]2~[#7](-[#6])~[#6]3~[#6]~[#6]~[#6]~[#6]~[#6]~3"
             "~[#6]~2~1"
         ),
+        exclusions=["[#7]-[CH2]-c1[nX2]c[nX3]c1", "[#7]-[CH2]-c1[nX3]c[nX2]c1"],
         description=(
             "Any 2,5-disubstituted pyrido[4,3-b]indol-1-one (gamma-carbolinone, the 'GACLONE' "
-            "type)."
+            "type); imidazol-4-ylmethyl derivatives (alosetron) excepted."
         ),
     ),
     GroupDefinition(
@@ -148,6 +195,62 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             "group by any monocycle; substitution in or on the phenethyl group; substitution in or "
             "on the piperidine ring; replacement of the aniline ring by any aromatic monocycle; "
             "replacement of the N-propionyl group by another acyl group."
+        ),
+    ),
+    GroupDefinition(
+        name="4-anilinopiperidines",
+        family="fentanyl-related substances",
+        smarts=("[NX3](-c1ccccc1)-[CX4;R1]1-[CX4;R1]-[CX4;R1]-[NX3;!$(N-a)]-[CX4;R1]-[CX4;R1]-1"),
+        description=(
+            "Any N-phenylpiperidin-4-amine, acylated or not at the aniline nitrogen, whatever the "
+            "substituent of the piperidine nitrogen (fentanyl's core: 4-ANPP, the norfentanyls "
+            "and the N-benzyl and other homologues the fentanyl-related clause leaves out)."
+        ),
+    ),
+    GroupDefinition(
+        name="u-series-benzamides",
+        family="synthetic benzamide opioids",
+        smarts=(
+            "[CX3;$(C-a),$(C-[CH2]-a),$(C-[NX3]-a)](=O)-[NX3]-!@[CX4;R]"
+            "@[CX4;R]-!@[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
+        ),
+        description=(
+            "Any N-[2-(amino)cycloalkyl] aroyl-, arylacetyl- or anilide amide: a ring carbon "
+            "bearing the amide nitrogen next to a ring carbon bearing a basic amine, both outside "
+            "the ring (U-47700, U-49900, U-48800 and their analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="ah-series-benzamides",
+        family="synthetic benzamide opioids",
+        smarts=(
+            "[CX3](=O)(-a)-[NX3]-[CH2]-[CX4;R]-!@[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
+        ),
+        description=(
+            "Any N-[(1-aminocycloalkyl)methyl]benzamide, the amine outside the ring (AH-7921 and "
+            "its analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="mt-45-piperazines",
+        family="diarylethylpiperazine opioids",
+        smarts="a-[CX4]-[CX4](-a)-[NX3]1-[CX4]-[CX4]-[NX3](-[CX4])-[CX4]-[CX4]-1",
+        description=(
+            "Any 1-(1,2-diarylethyl)piperazine with an alkyl or cycloalkyl group on the other "
+            "nitrogen (MT-45 and its fluorinated analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="methadone-type",
+        family="diphenylpropylamine opioids",
+        smarts=(
+            "[CX3](=O)(-[#6])-[CX4](-a)(-a)-[CX4]-[CX4]-[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);"
+            "!$(N-[N,O])]"
+        ),
+        description=(
+            "Any 4,4-diaryl-4-acyl-butylamine or -propylamine ketone: a carbon bearing two aryl "
+            "groups and a ketone, two carbons from a basic amine (methadone and its pyrrolidine, "
+            "piperidine and homologous analogues); the amides (loperamide type) excepted."
         ),
     ),
     GroupDefinition(
@@ -192,9 +295,32 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             f"{_CHAIN_AMINE}-[CX4H1](-[CH3])-[CH2]-[c;$(c1:[c;H0]:c:c:c:c:1),$(c1:c:[c;H0]:c:c:c:1),"
             "$(c1:c:c:[c;H0]:c:c:1)]"
         ),
+        exclusions=[
+            "[NX3]-[CH2]-[CX4](-[OX2])-a",
+            "[NX3]-[CH2]-[CH2]-[OX2]-a",
+            "[NX3]-[CX4;!R]-[CX4;!R]-[CX4;!R]-[CX4;!R]",
+        ],
         description=(
             "Any 1-arylpropan-2-amine (amphetamine) substituted in or fused to the aromatic ring, "
-            "whatever the substituents on the nitrogen (MDMA, 4-FA, PMMA, benzofurans)."
+            "whatever the substituents on the nitrogen (MDMA, 4-FA, PMMA, benzofurans); excepted "
+            "are nitrogen substituents that make another drug class: a 2-aryl-2-hydroxyethyl "
+            "(the beta-agonists formoterol, fenoterol), a 2-aryloxyethyl (tamsulosin) or a chain "
+            "of four carbons or more (mebeverine)."
+        ),
+    ),
+    GroupDefinition(
+        name="phenethylamines-n-alkyl-amphetamines",
+        family="phenethylamines",
+        smarts=(
+            "[CX4H1](-[CH3,$([CH2]-[CH3])])(-[CH2]-c1ccccc1)-[NX3;!R;$([NH2]),$([NH1]-[CH3]),"
+            "$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),$([NH1]-[CH1](-[CH3])-[CH3]),"
+            "$([NH0](-[CH3])-[CH3])]"
+        ),
+        description=(
+            "Any 1-phenylpropan-2-amine or 1-phenylbutan-2-amine whose nitrogen carries at most "
+            "a methyl, ethyl, propyl or isopropyl group or two methyl groups (amphetamine, "
+            "methamphetamine and their N-alkyl and alpha-ethyl homologues); other nitrogen "
+            "substituents (selegiline's propargyl) excepted."
         ),
     ),
     GroupDefinition(
@@ -215,21 +341,79 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             "c1c[nX3]c2ccc(-[CH2]-[#7,#16,$([#6;R])])cc12",
             "c1c[nX3]c2ccc(-[CH2]-[CH2]-[#16])cc12",
             "[NX3]1-[CX4]-[CX4]-c2c(-[CX4]-1)[nX3]c1ccccc12",
+            "[CX4;R]1-[CX4;R]-c2c(-[CX4;R]-[CX4;R]-1)[nX3]c1ccccc12",
+            _ERGOLINE,
+            "[NX3;R]1-[CX4]-[CX4]-[CX4](-[NX3]-[CX3]=O)-[CX4]-[CX4]-1",
         ],
         description=(
             "Any 2-(indol-3-yl)ethylamine, whatever the substituents of the ring system, the side "
             "chain or the nitrogen; excepted are the amino acids (tryptophan and its hydroxy "
             "derivatives), 5-(sulfonylmethyl-, aminomethyl- or heterocyclylmethyl-) "
-            "derivatives (the triptans) and tetrahydro-beta-carbolines."
+            "derivatives (the triptans), tetrahydro-beta-carbolines, tetrahydrocarbazoles "
+            "(frovatriptan), ergolines (see the lysergamides) and 4-acylaminopiperidines "
+            "(indoramin)."
+        ),
+    ),
+    GroupDefinition(
+        name="piperazines",
+        family="piperazines",
+        smarts=(
+            "[NX3;$([NH1]),$(N-[CH3]),$(N-[CH2]-c1ccccc1)]1-[CH2]-[CH2]"
+            "-[NX3](-[$(c1ccccc1),$([CH2]-c1ccccc1)])-[CH2]-[CH2]-1"
+        ),
+        exclusions=[
+            "[CH2](-c1c(-[OX2]-[CH3])c(-[OX2]-[CH3])c(-[OX2]-[CH3])cc1)-N1CCNCC1",
+            "N1CCN(CC1)-c1ccccc1-[SX2,OX2]-a",
+        ],
+        description=(
+            "Any 1-phenyl- or 1-benzylpiperazine, whatever the ring substituents, whose other "
+            "nitrogen is unsubstituted or carries a methyl or benzyl group (BZP, MBZP, DBZP, "
+            "TFMPP, mCPP, MeOPP, pFPP); excepted are trimetazidine (the 2,3,4-trimethoxybenzyl "
+            "compound) and 2-(aryloxy- or arylthio)phenyl compounds (vortioxetine), medicines."
+        ),
+    ),
+    GroupDefinition(
+        name="phenidates-and-pipradrols",
+        family="phenidates and pipradrols",
+        smarts=(
+            "[NX3H1;R1]1-[CX4;R1](-[CX4;!R](-c2ccccc2)-[#6])-[CX4;R1]-[CX4;R1]-[CX4;R1]-[CX4;R1]-1"
+        ),
+        description=(
+            "Any piperidin-2-yl compound whose 2-position carries a carbon bearing a benzene "
+            "ring and a further carbon substituent (methylphenidate, ethylphenidate, "
+            "isopropylphenidate, desoxypipradrol and their ring-substituted analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="prolinols-and-pyrrolidinyl-diarylmethanes",
+        family="phenidates and pipradrols",
+        smarts="[NX3H1;R1]1-[CX4;R1](-[CX4;!R](-c2ccccc2)-[#6])-[CX4;R1]-[CX4;R1]-[CX4;R1]-1",
+        description=(
+            "Any pyrrolidin-2-yl compound whose 2-position carries a carbon bearing a benzene "
+            "ring and a further carbon substituent (desoxy-D2PM, diphenylprolinol and their "
+            "analogues)."
+        ),
+    ),
+    GroupDefinition(
+        name="lysergamides",
+        family="lysergamides",
+        smarts=f"[CX3](=O)(-[NX3;$([NH2]),$(N(-[CX4])-[CX4])])-{_ERGOLINE_8}",
+        description=(
+            "Any ergoline-8-carboxamide whose amide nitrogen is unsubstituted (ergine) or carries "
+            "two alkyl groups or is part of a saturated ring, whatever the substituents at the 1- "
+            "and 6-positions (LSD, ALD-52, 1P-LSD, AL-LAD, LSZ and their analogues); the "
+            "secondary amides (ergometrine, methysergide), ureas (lisuride) and acylureas "
+            "(cabergoline) fall outside."
         ),
     ),
     GroupDefinition(
         name="arylcyclohexylamines",
         family="arylcyclohexylamines",
-        smarts=f"{_AMINE}-[CX4;R](-a)(@[#6])@[#6]",
+        smarts=f"{_AMINE}-[CX4;R](-!@a)(@[#6])@[#6]",
         description=(
             "Any 1-arylcycloalkylamine: a ring carbon bearing both an aromatic ring and an amine "
-            "nitrogen (phencyclidine and ketamine analogues), whatever the other substituents."
+            "nitrogen (phencyclidine and ketamine analogues), whatever the other substituents; "
+            "the aromatic ring a substituent, not fused to the cycloalkane (huperzine A)."
         ),
     ),
 )
@@ -299,6 +483,39 @@ def compile_group(definition: GroupDefinition) -> CompiledGroup:
         pattern=_smarts(definition.smarts, definition.name),
         exclusions=tuple(_smarts(s, definition.name) for s in definition.exclusions),
     )
+
+
+@dataclass(frozen=True)
+class FamilyMatch:
+    """A family rule a structure falls under, with the atoms of the family's core in it."""
+
+    family: str
+    rule: str
+    atoms: tuple[int, ...]
+
+
+@cache
+def _compiled_rules() -> tuple[CompiledGroup, ...]:
+    return tuple(compile_group(rule) for rule in FAMILY_RULES)
+
+
+def family_matches(mol: Chem.Mol) -> tuple[FamilyMatch, ...]:
+    """Every family rule ``mol`` falls under (exclusions applied), in :data:`FAMILY_RULES` order.
+
+    Whether a jurisdiction has made a rule law is another matter: this says only which family a
+    chemist would put the structure in.
+
+    >>> [(m.family, m.rule) for m in family_matches(Chem.MolFromSmiles("CNC(C)C(=O)c1ccc(C)cc1"))]
+    [('synthetic cathinones', 'cathinones')]
+    >>> family_matches(Chem.MolFromSmiles("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1"))   # bupropion
+    ()
+    """
+    found = []
+    for rule in _compiled_rules():
+        atoms = rule.match(mol)
+        if atoms is not None:
+            found.append(FamilyMatch(rule.definition.family, rule.definition.name, atoms))
+    return tuple(found)
 
 
 def _smarts(smarts: str, rule: str) -> Chem.Mol:

@@ -83,6 +83,9 @@ def analogue_label(event: AlertEvent) -> str:
         return "no listed analogue named"
     nearest = event.data.nearest_listed[0]
     details = [f"similarity {nearest.similarity:.2f}"]
+    rules = event.data.rules_fired
+    if rules and rules[0].rule == "same-family-as-listed":
+        details.insert(0, f"same family: {clean(str(rules[0].evidence['family']))}")
     if nearest.core_coverage is not None:
         details.append(f"shared core {nearest.core_coverage:.0%}")
     return f"analogue of {clean(nearest.name)} ({', '.join(details)})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from contracts.alerts import ForeignSighting, PendingAmendmentRef
+from contracts.alerts import ForeignSighting, PendingAmendmentRef, RuleFired
 from services.tools.alerts import clean, format_alert, format_table, matches
 
 T0 = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
@@ -18,6 +18,16 @@ def test_an_open_alert_reads_as_what_where_and_why(make_alert) -> None:
         "core 92%) · 6 occurrences in 90 d · Almaty, Astana · post, messenger · KZ-KYIJLDDXQWBNGX",
         "    why: α-PHP is not listed in KZ and shares the cathinone core of α-PVP.",
     ]
+
+
+def test_a_family_analogue_names_its_family(make_alert) -> None:
+    family = RuleFired(
+        rule="same-family-as-listed",
+        explanation="Not listed, but like listed α-PVP it is one of the synthetic cathinones.",
+        evidence={"listing": "α-PVP", "family": "synthetic cathinones"},
+    )
+    text = format_alert(make_alert("raised", 1, rules_fired=[family]))
+    assert "analogue of α-PVP (same family: synthetic cathinones, similarity 0.83" in text
 
 
 def test_pending_amendments_foreign_sightings_and_time_to_control_follow_the_reason(

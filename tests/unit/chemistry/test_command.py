@@ -65,7 +65,7 @@ def test_a_result_carries_keys_rules_nearest_and_pending(cli) -> None:
     pihp = results[0]
     assert pihp["substance_key"] == "UOZWZANRCOALQL-UHFFFAOYSA-N"
     assert pihp["canonical_smiles"] == "CC(C)CC(C(=O)c1ccccc1)N1CCCC1"
-    assert pihp["rules_fired"][0]["rule"] == "similar-to-listed"
+    assert pihp["rules_fired"][0]["rule"] == "same-family-as-listed"  # 0.68: below the threshold
     assert pihp["nearest"][0]["name"] == "alpha-PVP"
     assert pihp["pending_cover"] == []
     assert pihp["error"] is None

@@ -29,9 +29,12 @@ RECALL_FLOOR = {
     "synthetic cannabinoid receptor agonists": 0.85,  # 289/327: misses are tail-less precursors
     "designer benzodiazepines": 0.85,  # 67/76: misses are aminobenzophenones, oxazolo types
     "phenethylamines": 0.72,  # 75/99: misses are plain amphetamines (listed by name) and others
-    "tryptamines": 0.93,  # 58/60
+    "Indolalkylamines": 0.9,  # 55/60: ergot alkaloids and secondary lysergamides are outside
     "arylcyclohexylamines": 0.92,  # 77/81
+    "piperazines": 0.75,  # 9/12: trimetazidine excepted; a 2-arylpiperazine, a chloropropyl one
 }
+KNOWN_MISLABELS = Counter({("Cathinones", "piperazines"): 1})
+"""4-MeOPP, a piperazine, is labelled Cathinones in the reference data."""
 
 
 def families_matching(mol: Chem.Mol) -> set[str]:
@@ -49,11 +52,12 @@ def classified(nps_structures, not_controlled) -> list[tuple[str, set[str]]]:
     return found
 
 
-@pytest.mark.parametrize(("drug_class", "family"), sorted(CLASS_FAMILY.items()))
-def test_family_recall_on_its_class(classified, drug_class: str, family: str) -> None:
-    members = [families for label, families in classified if label == drug_class]
-    recall = sum(family in families for families in members) / len(members)
-    assert recall >= RECALL_FLOOR[family], f"{family}: {recall:.3f} on {len(members)}"
+@pytest.mark.parametrize(("drug_class", "families"), sorted(CLASS_FAMILY.items()))
+def test_family_recall_on_its_class(classified, drug_class: str, families: tuple[str]) -> None:
+    members = [found for label, found in classified if label == drug_class]
+    recall = sum(bool(set(families) & found) for found in members) / len(members)
+    floor = RECALL_FLOOR[families[0] if len(families) == 1 else drug_class]
+    assert recall >= floor, f"{families}: {recall:.3f} on {len(members)}"
 
 
 def test_no_family_matches_another_family_class(classified) -> None:
@@ -62,9 +66,9 @@ def test_no_family_matches_another_family_class(classified) -> None:
         for label, families in classified
         if label in CLASS_FAMILY
         for family in families
-        if family != CLASS_FAMILY[label]
+        if family not in CLASS_FAMILY[label]
     )
-    assert crossed == Counter()
+    assert crossed == KNOWN_MISLABELS
 
 
 def test_fentanyl_rule_covers_the_named_analogues_it_words(fentanyl_analogues) -> None:
@@ -120,6 +124,76 @@ def test_no_cutting_agent_medicine_or_sugar_matches(rule, not_controlled) -> Non
 )
 def test_known_members(smiles: str, family: str) -> None:
     assert family in families_matching(standardise(smiles).mol)
+
+
+@pytest.mark.parametrize(
+    ("smiles", "rule"),
+    [
+        ("CCN(CC)[C@@H]1CCCC[C@H]1N(C)C(=O)c1ccc(Cl)c(Cl)c1", "u-series-benzamides"),  # U-49900
+        ("CN(C)C1(CNC(=O)c2ccc(Cl)c(Cl)c2)CCCCC1", "ah-series-benzamides"),  # AH-7921
+        ("Fc1cccc(C(Cc2ccccc2)N2CCN(C3CCCCC3)CC2)c1", "mt-45-piperazines"),  # 3F-MT-45
+        ("CCC(=O)C(CC(C)N1CCCC1)(c1ccccc1)c1ccccc1", "methadone-type"),  # pyrrolidinyl methadone
+        ("CCC(=O)N(c1ccccc1)C1CCNCC1", "4-anilinopiperidines"),  # norfentanyl
+        ("c1ccc(CCN2CCC(Nc3ccccc3)CC2)cc1", "4-anilinopiperidines"),  # 4-ANPP
+        ("CC(C)(C)C(NC(=O)c1n[nH]c2ccccc12)C(N)=O", "cannabinoids-tail-less-heads"),  # ADB-INACA
+        ("CCCCCn1c2ccccc2c2cc(C(=O)c3cccc4ccccc34)ccc21", "cannabinoids-carbazoles"),  # EG-018
+        ("CCCCCn1nc2ccccc2c1C(=O)Nc1cccc2ccccc12", "cannabinoids-2h-indazole-3-carbonyl"),
+        ("CCCNC(C)Cc1ccccc1", "phenethylamines-n-alkyl-amphetamines"),  # N-propylamphetamine
+        ("CN1CCN(Cc2ccccc2)CC1", "piperazines"),  # MBZP
+        ("FC(F)(F)c1cccc(N2CCNCC2)c1", "piperazines"),  # TFMPP
+        ("CCOC(=O)C(c1ccccc1)C1CCCCN1", "phenidates-and-pipradrols"),  # ethylphenidate
+        ("c1ccc(C(c2ccccc2)C2CCCN2)cc1", "prolinols-and-pyrrolidinyl-diarylmethanes"),  # D2PM
+        ("CCC(=O)n1cc2c3c(cccc31)C1=CC(C(=O)N(CC)CC)CN(C)C1C2", "lysergamides"),  # 1P-LSD
+        ("NC(=O)C1C=C2c3cccc4[nH]cc(c34)CC2N(C)C1", "lysergamides"),  # ergine
+    ],
+)
+def test_each_added_rule_on_a_real_member(smiles: str, rule: str) -> None:
+    assert compile_group(rule_named(rule)).match(standardise(smiles).mol) is not None
+
+
+@pytest.mark.parametrize(
+    ("medicine", "rule"),
+    [
+        ("granisetron", "cannabinoids-azole-3-carbonyl"),
+        ("umifenovir", "cannabinoids-azole-3-carbonyl"),
+        ("alosetron", "cannabinoids-gamma-carbolinones"),
+        ("formoterol", "phenethylamines-ring-substituted-amphetamines"),
+        ("fenoterol", "phenethylamines-ring-substituted-amphetamines"),
+        ("tamsulosin", "phenethylamines-ring-substituted-amphetamines"),
+        ("mebeverine", "phenethylamines-ring-substituted-amphetamines"),
+        ("frovatriptan", "tryptamines"),
+        ("indoramin", "tryptamines"),
+        ("cabergoline", "tryptamines"),
+        ("trimetazidine", "piperazines"),
+        ("vortioxetine", "piperazines"),
+    ],
+)
+def test_the_exclusions_real_legislation_would_write_exempt_the_medicines(
+    medicine: str, rule: str, not_controlled
+) -> None:
+    [row] = [r for r in not_controlled if r["name"] == medicine]
+    compiled = compile_group(rule_named(rule))
+    mol = standardise(row["smiles"]).mol
+    assert mol.HasSubstructMatch(compiled.pattern)  # inside the core pattern...
+    assert compiled.match(mol) is None  # ...and exempt by name in the wording
+    assert compiled.excluded_by(mol) is not None
+
+
+@pytest.mark.parametrize(
+    ("medicine", "rule"),
+    [
+        ("lonidamine", "cannabinoids-azole-3-carbonyl"),  # a carboxylic acid, not an ester
+        ("huperzine a", "arylcyclohexylamines"),  # the ring is fused, not a substituent
+        ("selegiline", "phenethylamines-n-alkyl-amphetamines"),  # a propargyl on the nitrogen
+        ("lisuride", "lysergamides"),  # a urea, not a carboxamide
+        ("methysergide", "lysergamides"),  # a secondary amide
+        ("loperamide", "methadone-type"),  # an amide, not a ketone
+    ],
+)
+def test_medicines_outside_a_rule_by_its_wording(medicine: str, rule: str, not_controlled) -> None:
+    [row] = [r for r in not_controlled if r["name"] == medicine]
+    mol = standardise(row["smiles"]).mol
+    assert not mol.HasSubstructMatch(compile_group(rule_named(rule)).pattern)
 
 
 def test_bupropion_is_exempted_and_the_rule_says_by_what() -> None:

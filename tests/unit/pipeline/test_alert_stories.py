@@ -53,13 +53,26 @@ def test_the_raised_alert_carries_the_evidence():
     assert alert.canonical_smiles == ALPHA_PHP
     assert alert.reported_names == ["alpha-PHP"]
     assert alert.nearest_listed[0].name == "alpha-PVP"
-    assert [r.rule for r in alert.rules_fired] == ["similar-to-listed"]
+    assert [r.rule for r in alert.rules_fired] == ["similar-to-listed", "same-family-as-listed"]
     assert (alert.first_seen, alert.last_seen, alert.window_days) == (day(10), day(30), 90)
     assert alert.seizure_ids == ["KZ-Z3", "KZ-Z2", "KZ-Z1"]  # most recent first
     assert alert.sample_ids == ["KZ-S3", "KZ-S2", "KZ-S1"]
     assert (alert.regions, alert.channels) == (["Almaty"], ["dead_drop"])
     assert alert.pending_amendments == [] and alert.foreign_sightings == []
     assert alert.reason.startswith("Unlisted analogue of alpha-PVP (similarity 0.83): 3 distinct")
+
+
+def test_a_family_member_below_the_threshold_is_raised_as_one_and_says_so():
+    four_mec = "CCNC(C)C(=O)c1ccc(C)cc1"  # 4-MEC: a cathinone, 0.48 to listed mephedrone
+    story = Story().baseline(0).found(10, four_mec).found(20, four_mec).found(30, four_mec)
+    [alert] = bodies(run(story).emitted)
+    assert alert.rules_fired[0].rule == "same-family-as-listed"
+    assert alert.rules_fired[0].evidence["family"] == "synthetic cathinones"
+    assert alert.nearest_listed[0].name == alert.rules_fired[0].evidence["listing"]
+    assert alert.reason.startswith(
+        f"Unlisted analogue of {alert.nearest_listed[0].name} (like it, one of the synthetic "
+        "cathinones; similarity 0."
+    )
 
 
 def test_alert_ids_and_event_ids_are_deterministic():
