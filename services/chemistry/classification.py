@@ -212,6 +212,8 @@ class _Amendment:
     amendment: Amendment
     names: Mapping[str, str]
     """Match key of each substance it names -> the name."""
+    tautomers: Mapping[str, tuple[tuple[str, str], ...]]
+    """Skeleton of each substance it names -> (tautomer key, name)."""
     groups: tuple[CompiledGroup, ...]
 
 
@@ -227,6 +229,8 @@ class ScheduleIndex:
     """Effective dates of the entries as ordinals; ``ends`` the expiry (or the far future)."""
     ends: np.ndarray
     by_match_key: Mapping[str, tuple[int, ...]]
+    by_skeleton: Mapping[str, tuple[int, ...]]
+    """Entries by :attr:`Parent.skeleton`: the only ones a tautomer of the query can be."""
     family_members: Mapping[str, np.ndarray]
     """Family -> the entries that fall under one of its rules (services/chemistry/families.py)."""
     groups: tuple[_Group, ...]
@@ -246,11 +250,13 @@ class ScheduleIndex:
         problems: list[str] = []
         entries = tuple(_entries(state.listings, problems))
         by_match_key: dict[str, tuple[int, ...]] = {}
+        by_skeleton: dict[str, tuple[int, ...]] = {}
         for i, entry in enumerate(entries):
-            by_match_key[entry.parent.match_key] = (
-                *by_match_key.get(entry.parent.match_key, ()),
-                i,
-            )
+            for keys, key in (
+                (by_match_key, entry.parent.match_key),
+                (by_skeleton, entry.parent.skeleton),
+            ):
+                keys[key] = (*keys.get(key, ()), i)
         return cls(
             jurisdiction=jurisdiction,
             threshold=threshold if threshold is not None else threshold_for(jurisdiction),
@@ -263,6 +269,7 @@ class ScheduleIndex:
             ),
             ends=np.array([_end(e.listing.expires) for e in entries], dtype=np.int64),
             by_match_key=by_match_key,
+            by_skeleton=by_skeleton,
             family_members=_family_members(entries),
             groups=tuple(_groups(state.groups, problems)),
             amendments=tuple(_amendments(state.amendments, problems)),
@@ -318,9 +325,15 @@ def _amendments(amendments: list[Amendment], problems: list[str]) -> list[_Amend
     indexed = []
     for amendment in amendments:
         names: dict[str, str] = {}
+        tautomers: dict[str, tuple[tuple[str, str], ...]] = {}
         for substance in amendment.substances:
             try:
-                names[_parent_of(substance.structure).match_key] = substance.name
+                named = _parent_of(substance.structure)
+                names[named.match_key] = substance.name
+                tautomers[named.skeleton] = (
+                    *tautomers.get(named.skeleton, ()),
+                    (named.tautomer_key, substance.name),
+                )
             except StructureError as error:
                 problems.append(f"amendment {amendment.amendment_id} {substance.name!r}: {error}")
         groups = []
@@ -329,7 +342,7 @@ def _amendments(amendments: list[Amendment], problems: list[str]) -> list[_Amend
                 groups.append(_compiled(group))
             except GroupSmartsError as error:
                 problems.append(f"amendment {amendment.amendment_id}: {error}")
-        indexed.append(_Amendment(amendment, names, tuple(groups)))
+        indexed.append(_Amendment(amendment, names, tautomers, tuple(groups)))
     return indexed
 
 
@@ -399,13 +412,27 @@ def classify(
 def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
     in_force = index.in_force(as_of)
     fired = []
-    for i in index.by_match_key.get(parent.match_key, ()):
+    found = index.by_match_key.get(parent.match_key, ())
+    tautomer = not any(in_force[i] for i in found)
+    if tautomer:
+        found = tuple(
+            i
+            for i in index.by_skeleton.get(parent.skeleton, ())
+            if index.entries[i].parent.tautomer_key == parent.tautomer_key
+        )
+    for i in found:
         if not in_force[i]:
             continue
         entry = index.entries[i]
         listing = entry.listing
         same = entry.parent.substance_key == parent.substance_key
-        form = "" if same else " (another stereoisomer or isotopic form of the listed structure)"
+        form = (
+            " (a tautomer of the listed structure: another place for a hydrogen)"
+            if tautomer
+            else ""
+            if same
+            else " (another stereoisomer or isotopic form of the listed structure)"
+        )
         where = f"schedule {listing.schedule}" if listing.schedule else "the control list"
         fired.append(
             RuleFired(
@@ -421,6 +448,7 @@ def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleF
                     "effective_from": listing.effective_from.isoformat(),
                     "match_key": parent.match_key,
                     "same_stereoisomer": "yes" if same else "no",
+                    "tautomer_of_listed": "yes" if tautomer else "no",
                 },
             )
         )
@@ -717,7 +745,9 @@ def _pending_cover(
         if not _pending_on(amendment, as_of):
             continue
         since = amendment.stage_changed_at
-        if parent.match_key in indexed.names:
+        if parent.match_key in indexed.names or any(
+            key == parent.tautomer_key for key, _ in indexed.tautomers.get(parent.skeleton, ())
+        ):
             covers.append(
                 PendingCover(
                     amendment_id=amendment.amendment_id,

@@ -15,7 +15,9 @@ steps ``Mol -> Mol`` (none changes the molecule it is given):
    only when it leaves the substance the same by standard InChI; otherwise the tautomer as drawn.
 
 The parent's standard InChIKey is the *substance key*; the InChIKey with stereo layers removed is
-the *match key* used for listings, which cover all stereoisomers.
+the *match key* used for listings, which cover all stereoisomers. The *tautomer key* also ignores
+where keto-enol and 1,5-shifts put a hydrogen (InChI's non-standard KET and 15T options): the
+enol of a listed ketone, drawn so by a lab, has another match key but the same tautomer key.
 
 >>> parent = standardise("C[C@H](N)Cc1ccccc1.OS(=O)(=O)O")
 >>> parent.canonical_smiles, parent.substance_key
@@ -30,10 +32,11 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rdkit import Chem, rdBase
-from rdkit.Chem import rdinchi
+from rdkit.Chem import rdinchi, rdMolHash
 from rdkit.Chem.MolStandardize import rdMolStandardize
 from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
@@ -58,6 +61,17 @@ class Parent:
     heavy_atoms: int
     mol: Chem.Mol = field(compare=False, hash=False, repr=False)
     notes: tuple[str, ...] = field(default=(), compare=False, hash=False)
+
+    @cached_property
+    def skeleton(self) -> str:
+        """Elements and connections only (no bond orders, charges or hydrogens): tautomers and
+        stereoisomers share it, so it tells cheaply when the tautomer key is worth computing."""
+        return rdMolHash.MolHash(Chem.Mol(self.mol), rdMolHash.HashFunction.ElementGraph)
+
+    @cached_property
+    def tautomer_key(self) -> str:
+        """The match key that also ignores keto-enol and 1,5-hydrogen shifts (see the module)."""
+        return tautomer_key(self.mol, self.match_key)
 
 
 Step = Callable[[Chem.Mol], Chem.Mol]
@@ -459,6 +473,19 @@ def standard_inchi(mol: Chem.Mol) -> str:
             "unparsable", f"the InChI library refused {Chem.MolToSmiles(mol)} (or took over 1 s)"
         )
     return inchi
+
+
+def tautomer_key(mol: Chem.Mol, fallback: str) -> str:
+    """The InChIKey of the non-standard InChI that merges keto-enol and 1,5-tautomers and drops
+    stereo (options KET, 15T, SNon); ``fallback`` if the InChI library refuses.
+
+    >>> keto = tautomer_key(Chem.MolFromSmiles("CNC(C)C(=O)c1ccc(C)cc1"), "")   # mephedrone
+    >>> keto == tautomer_key(Chem.MolFromSmiles("CNC(C)=C(O)c1ccc(C)cc1"), "")  # its enol
+    True
+    """
+    with rdBase.BlockLogs():
+        inchi = rdinchi.MolToInchi(mol, "-W1 /AuxNone /KET /15T /SNon")[0]
+    return Chem.InchiToInchiKey(inchi) if inchi else fallback
 
 
 def without_stereo_layers(inchi: str) -> str:

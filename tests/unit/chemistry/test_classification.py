@@ -67,6 +67,26 @@ def test_another_stereoisomer_of_a_listed_substance_is_listed(kz) -> None:
     assert result.rules_fired[0].evidence["same_stereoisomer"] == "no"
 
 
+def test_a_tautomer_of_a_listed_drug_drawn_another_way_is_listed(kz) -> None:
+    # The enol of mephedrone: another standard InChI (so another match key), the same ketone.
+    enol = "CNC(C)=C(O)c1ccc(C)cc1"
+    keto = verdict("CNC(C)C(=O)c1ccc(C)cc1", kz)
+    result = verdict(enol, kz)
+    assert standardise(enol).match_key != keto.parent.match_key
+    assert result.status == "listed"
+    [rule] = result.rules_fired
+    assert rule.evidence["listing"] == "Mephedrone"
+    assert rule.evidence["tautomer_of_listed"] == "yes"
+    assert "tautomer" in rule.explanation
+    assert keto.rules_fired[0].evidence["tautomer_of_listed"] == "no"
+
+
+def test_the_tautomer_key_merges_keto_enol_and_1_5_shifts_only() -> None:
+    assert standardise("NC=CC=O").tautomer_key == standardise("N=CC=CO").tautomer_key  # 1,5
+    ketone, alcohol = standardise("CC(=O)c1ccccc1"), standardise("CC(O)c1ccccc1")
+    assert ketone.tautomer_key != alcohol.tautomer_key  # another compound, two hydrogens more
+
+
 @pytest.mark.parametrize(
     ("smiles", "group"),
     [
