@@ -129,3 +129,17 @@ def test_every_dashboard_query_parses_as_promql(tmp_path: Path) -> None:
     checked = tmp_path / "dashboard-queries.yml"
     checked.write_text(yaml.safe_dump({"groups": [{"name": "dashboards", "rules": rules}]}))
     _ok(promtool("check", "rules", checked))
+
+
+def test_every_alert_links_to_its_section_of_the_runbook() -> None:
+    runbook = REPO / "docs" / "runbook.md"
+    sections = {
+        line[3:].strip().lower()
+        for line in runbook.read_text().splitlines()
+        if line.startswith("## ")
+    }
+    for rule in _alert_rules():
+        url = rule["annotations"].get("runbook_url", "")
+        path, _, anchor = url.partition("#")
+        assert path == "docs/runbook.md" and anchor == rule["alert"].lower(), rule["alert"]
+        assert anchor in sections, f"docs/runbook.md has no section '## {rule['alert']}'"
