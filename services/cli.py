@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from services.chemistry import command as chemistry_command
+from services.helptext import plain
 from services.platform import commands as platform_commands
 from services.scenario import commands as scenario_commands
 from services.tools import alerts as alert_tools
@@ -22,7 +23,24 @@ def build_parser() -> argparse.ArgumentParser:
     replay_tool.register(subparsers)
     scenario_commands.register(subparsers)
     chemistry_command.register(subparsers)
+    _in_plain_words(parser)
     return parser
+
+
+def _in_plain_words(parser: argparse.ArgumentParser) -> None:
+    """Every description and help text of ``parser`` and its subcommands without the
+    reStructuredText marks their docstrings carry (a terminal would show them as they are)."""
+    if parser.description:
+        parser.description = plain(parser.description)
+    for action in parser._actions:
+        if isinstance(action.help, str):
+            action.help = plain(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for listed in action._choices_actions:
+                if isinstance(listed.help, str):
+                    listed.help = plain(listed.help)
+            for sub in action.choices.values():
+                _in_plain_words(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

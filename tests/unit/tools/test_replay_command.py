@@ -3,6 +3,7 @@ services.domain.replay, which the end-to-end test compares with the running serv
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 
@@ -10,7 +11,7 @@ import pytest
 
 from contracts.codec import encode
 from contracts.topics import ALERTS
-from services.cli import main
+from services.cli import build_parser, main
 from services.domain.replay import replay, replay_arrivals
 from services.scenario import build_scenario
 
@@ -83,10 +84,22 @@ def test_a_later_file_is_a_later_arrival_and_its_late_events_correct_alerts(
     assert corrected["data"]["correction"]["late_event_id"] == late[0].id
 
 
+def _every_help(parser: argparse.ArgumentParser, prefix: list[str]) -> list[list[str]]:
+    found = [[*prefix, "--help"]]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _every_help(sub, [*prefix, name])
+    return found
+
+
 def test_help_is_plain_words(capsys) -> None:
     # Docstrings mark code up for Sphinx; a terminal shows the marks as they are (issue 16).
-    for argv in (["replay", "--help"], ["classify", "--help"]):
+    every = _every_help(build_parser(), [])
+    assert ["--help"] in every and ["alerts", "tail", "--help"] in every
+    for argv in every:
         with pytest.raises(SystemExit):
             main(argv)
         text = capsys.readouterr().out
-        assert "``" not in text and ":mod:`" not in text, argv
+        assert text.strip(), argv
+        assert "``" not in text and ":mod:`" not in text and ":class:`" not in text, argv
