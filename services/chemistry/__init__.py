@@ -22,7 +22,7 @@ from services.chemistry.classification import (
 )
 from services.chemistry.families import FAMILY_RULES
 from services.chemistry.intake import Limits, StructureError
-from services.chemistry.standardisation import Parent, standardise
+from services.chemistry.standardisation import Parent, standardise, standardise_components
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -38,4 +38,5 @@ __all__ = [
     "classify",
     "classify_structure",
     "standardise",
+    "standardise_components",
 ]

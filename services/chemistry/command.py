@@ -4,8 +4,9 @@ Input is the usual SMILES-file format, ``SMILES id`` per line (an InChI works in
 SMILES; blank lines and lines starting with ``#`` are skipped; the id defaults to ``line-<n>``),
 from a file or from stdin. The schedule is a JSONL file of legislation events in the contracts'
 format (such as ``services/chemistry/data/kz_baseline.jsonl``). Output is one JSON object per input
-line, in order. A structure that cannot be read is a result with status ``invalid`` and a typed
-error, never a crash: the exit code is non-zero only for usage errors (2).
+line, in order; a mixture (compounds separated by dots, MDMA with ketamine) gives one per compound,
+each with its ``component`` ("1 of 2"). A structure that cannot be read is a result with status
+``invalid`` and a typed error, never a crash: the exit code is non-zero only for usage errors (2).
 
 >>> import io
 >>> from services.chemistry.baseline import JSONL_PATH
@@ -27,8 +28,14 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from contracts.errors import ContractError
-from services.chemistry.classification import Classification, ScheduleIndex, classify_structure
+from services.chemistry.classification import (
+    Classification,
+    ScheduleIndex,
+    classify,
+    classify_structure,
+)
 from services.chemistry.intake import StructureError
+from services.chemistry.standardisation import standardise_components
 from services.domain.schedule import load_schedule_jsonl
 from services.helptext import plain
 
@@ -122,8 +129,8 @@ def run(
     for problem in index.problems:
         sys.stderr.write(f"classify: schedule entry skipped: {problem}\n")
     for number, text, ident in _records(source):
-        result = _result(text, ident or f"line-{number}", index, as_of, threshold)
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        for result in _results(text, ident or f"line-{number}", index, as_of, threshold):
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -136,20 +143,40 @@ def _records(source: TextIO) -> Iterator[tuple[int, str, str]]:
         yield number, text, ident.strip()
 
 
-def _result(
+def _results(
     text: str, ident: str, index: ScheduleIndex, as_of: dt.date, threshold: float | None
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
     try:
         verdict = classify_structure(text, index, as_of=as_of, threshold=threshold)
+        return [{"id": ident, "input": text, "component": None, **_verdict(verdict), "error": None}]
     except StructureError as error:
-        return {
+        refused = error
+    if refused.kind == "ambiguous_mixture":
+        try:
+            parents = standardise_components(text)
+        except StructureError as error:
+            refused = error
+        else:
+            return [
+                {
+                    "id": ident,
+                    "input": text,
+                    "component": f"{i} of {len(parents)}",
+                    **_verdict(classify(parent, index, as_of=as_of, threshold=threshold)),
+                    "error": None,
+                }
+                for i, parent in enumerate(parents, start=1)
+            ]
+    return [
+        {
             "id": ident,
             "input": text,
+            "component": None,
             "status": "invalid",
             **dict.fromkeys(_VERDICT_FIELDS),
-            "error": {"kind": error.kind, "reason": error.reason},
+            "error": {"kind": refused.kind, "reason": refused.reason},
         }
-    return {"id": ident, "input": text, **_verdict(verdict), "error": None}
+    ]
 
 
 _VERDICT_FIELDS = (

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -565,6 +565,67 @@ def standardise(structure: Structure | str, limits: Limits = DEFAULT_LIMITS) -> 
     else:
         notes.append("kept the tautomer as drawn: molecule too large or time budget half spent")
     return identify(mol, inchi, tuple(notes))
+
+
+MAX_COMPONENTS = 8
+"""Distinct compounds a reported mixture may have; past it the structure is refused."""
+
+
+def standardise_components(
+    structure: Structure | str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Parent, ...]:
+    """The parent compounds of a structure that may be a mixture, or raise StructureError.
+
+    A lab may report a sample of MDMA cut with ketamine as one structure, its compounds separated
+    by dots. Where :func:`standardise` refuses such a structure (``ambiguous_mixture``), each
+    distinct organic compound of at least half the largest one's size, salts and solvents
+    stripped, is standardised on its own; a single compound gives a single parent.
+
+    >>> [p.canonical_smiles for p in standardise_components("CNC(C)Cc1ccc2c(c1)OCO2.Cl")]
+    ['CNC(C)Cc1ccc2c(c1)OCO2']
+    >>> mix = standardise_components("CNC(C)Cc1ccc2c(c1)OCO2.CNC1(c2ccccc2Cl)CCCCC1=O.Cl")
+    >>> [(p.canonical_smiles, p.notes) for p in mix]  # doctest: +NORMALIZE_WHITESPACE
+    [('CNC1(c2ccccc2Cl)CCCCC1=O', ('component 1 of 2 of a mixture',)),
+     ('CNC(C)Cc1ccc2c(c1)OCO2', ('component 2 of 2 of a mixture',))]
+    """
+    try:
+        return (standardise(structure, limits),)
+    except StructureError as error:
+        if error.kind != "ambiguous_mixture":
+            raise
+    mol = strip_salts_and_solvents(cleanup(read_structure(structure, limits)))
+    organic = [
+        fragment
+        for fragment in Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+        if _has_carbon(fragment)
+    ]
+    largest = max(fragment.GetNumHeavyAtoms() for fragment in organic)
+    smiles = sorted(
+        {
+            Chem.MolToSmiles(fragment)
+            for fragment in organic
+            if fragment.GetNumHeavyAtoms() >= MIXTURE_RATIO * largest
+        },
+        key=lambda text: (-Chem.MolFromSmiles(text, sanitize=False).GetNumHeavyAtoms(), text),
+    )
+    if len(smiles) > 4 * MAX_COMPONENTS:
+        raise StructureError(
+            "ambiguous_mixture", f"{len(smiles)} different organic fragments, far too many"
+        )
+    distinct: dict[str, Parent] = {}
+    for text in smiles:
+        parent = standardise(text, limits)
+        distinct.setdefault(parent.match_key, parent)
+    parents = list(distinct.values())
+    if len(parents) > MAX_COMPONENTS:
+        raise StructureError(
+            "ambiguous_mixture",
+            f"{len(parents)} different organic compounds (at most {MAX_COMPONENTS} are taken)",
+        )
+    return tuple(
+        replace(parent, notes=(*parent.notes, f"component {i} of {len(parents)} of a mixture"))
+        for i, parent in enumerate(parents, start=1)
+    )
 
 
 def _check_budget(started: float, limits: Limits, next_step: str) -> None:

@@ -34,7 +34,7 @@ from contracts.seizure import SeizureItemLinked, SeizureReported
 from contracts.substances import Structure
 from contracts.topics import ALERTS
 from services.analogue_monitor import handlers as monitor
-from services.chemistry import Parent, standardise
+from services.chemistry import Parent, standardise, standardise_components
 from services.domain.classifier import chemistry_classifier
 from services.domain.effects import Emit, Outcome, Rejection
 from services.domain.lifecycle import AlertRule
@@ -50,6 +50,7 @@ class ReplayDeps:
 
     rules: Callable[[str], AlertRule] = field(default=monitor.default_rules)
     standardise: Callable[[Structure], Parent] = standardise
+    components: Callable[[Structure], tuple[Parent, ...]] = standardise_components
     classify: monitor.Classify | None = None
     """None: ``chemistry_classifier(rules)``, as the monitor service runs."""
 
@@ -76,7 +77,7 @@ class Replay:
     """Sweep at each UTC midnight event time passes (off: only when :meth:`sweep` is called)."""
 
     def __post_init__(self) -> None:
-        self._resolver = resolver.ResolverDeps(standardise=self.deps.standardise)
+        self._resolver = resolver.ResolverDeps(components=self.deps.components)
         self._registry = registry.RegistryDeps(standardise=self.deps.standardise)
         classify = self.deps.classify or chemistry_classifier(self.deps.rules)
         self._monitor = monitor.MonitorDeps(

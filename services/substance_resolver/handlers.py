@@ -11,9 +11,11 @@ never have a seizure. When the seized item arrives, the sample's detections are 
 the seizure's occurrence id, region, channel and ``seen_at = seized_at``; the monitor merges the
 sample-only occurrence into the seizure's, so it still counts once.
 
-Every identified structure is standardised by the chemistry core; one that cannot be (unparsable,
-no organic fragment, a mixture, too large) is rejected with ``invalid_structure`` naming
-``data.substances[i]``, while the others are still detected. All event ids are derived from the
+Every identified structure is standardised by the chemistry core; a structure that is a mixture
+(MDMA and ketamine as one structure, its compounds separated by dots) gives a detection per
+compound. One that cannot be standardised (unparsable, no organic fragment, too large) is
+rejected with ``invalid_structure`` naming ``data.substances[i]``, while the others are still
+detected. All event ids are derived from the
 input's id, so a redelivered input yields the same events (and the state drops it as a duplicate).
 """
 
@@ -43,8 +45,9 @@ MAX_RESULTS_PER_SAMPLE = 20
 
 @dataclass(frozen=True)
 class ResolverDeps:
-    standardise: Callable[[Structure], Parent]
-    """``services.chemistry.standardise``: raises ``StructureError`` for a structure it refuses."""
+    components: Callable[[Structure], tuple[Parent, ...]]
+    """``services.chemistry.standardise_components``: the compounds of a reported structure (one,
+    or each of a mixture); raises ``StructureError`` for a structure it refuses."""
     service: str = "substance_resolver"
 
 
@@ -53,6 +56,8 @@ class Found(StateModel):
 
     index: int
     """Its position in the lab result's ``data.substances``."""
+    component: int = 0
+    """Its place among the compounds of that structure, when the structure is a mixture."""
     match_key: str
     substance_key: str
     canonical_smiles: str
@@ -186,7 +191,7 @@ def _standardised(
     rejections: list[Rejection] = []
     for index, substance in enumerate(event.data.substances):
         try:
-            parent = deps.standardise(substance.structure)
+            parents = deps.components(substance.structure)
         except StructureError as error:
             field = f"data.substances[{index}].structure"
             rejections.append(
@@ -199,18 +204,26 @@ def _standardised(
                 )
             )
             continue
-        # A salt and its free base listed separately are one substance: detect it once.
-        found.setdefault(
-            parent.match_key,
-            Found(
-                index=index,
-                match_key=parent.match_key,
-                substance_key=parent.substance_key,
-                canonical_smiles=parent.canonical_smiles,
-                reported_name=substance.reported_name,
-            ),
-        )
+        for component, parent in enumerate(parents):
+            # A salt and its free base listed separately are one substance: detect it once.
+            found.setdefault(
+                parent.match_key,
+                Found(
+                    index=index,
+                    component=component,
+                    match_key=parent.match_key,
+                    substance_key=parent.substance_key,
+                    canonical_smiles=parent.canonical_smiles,
+                    reported_name=substance.reported_name,
+                ),
+            )
     return tuple(found.values()), tuple(rejections)
+
+
+def _place(found: Found) -> tuple[int, ...]:
+    """Where a found substance sits in its lab result: the substance, then the compound of a
+    mixture after the first (so that a single compound's ids and order stay as they were)."""
+    return (found.index, found.component) if found.component else (found.index,)
 
 
 def _detections(
@@ -235,7 +248,7 @@ def _detections(
     emits = []
     for found in result.found:
         detected = SubstanceDetected(
-            id=derived_id(result.event_id, found.index, occurrence_id),
+            id=derived_id(result.event_id, *_place(found), occurrence_id),
             source=deps.service,
             jurisdiction=jurisdiction,
             time=seen_at,
@@ -254,7 +267,7 @@ def _detections(
                 channel=seizure.channel if seizure else None,
                 seen_at=seen_at,
                 lab_event_id=result.event_id,
-                order=order.model_copy(update={"seq": [*order.seq, found.index]}),
+                order=order.model_copy(update={"seq": [*order.seq, *_place(found)]}),
             ),
         )
         emits.append(emit(DETECTIONS, detected))

@@ -23,13 +23,13 @@ from contracts.dead_letter import dead_letter_for
 from contracts.errors import ContractError
 from contracts.lab import LabResultReported
 from contracts.topics import topic_named
-from services.chemistry import standardise
+from services.chemistry import standardise_components
 from services.platform.stream import STATE_MAX_BYTES
 from services.stress.hostile import ACCEPTED, LIMIT, MIB, Hostile, counts, hostile_corpus
 from services.substance_resolver import handlers
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-DEPS = handlers.ResolverDeps(standardise=standardise)
+DEPS = handlers.ResolverDeps(components=standardise_components)
 
 
 def fate(h: Hostile, samples: dict) -> tuple[str, int]:

@@ -129,3 +129,16 @@ def test_a_bad_date_is_rejected_by_the_parser(cli) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.run("classify", "--schedule", str(JSONL_PATH), "--jurisdiction", "KZ", "--as-of", "May")
     assert exit_.value.code == 2
+
+
+def test_a_mixture_gives_a_result_per_compound(cli) -> None:
+    mixture = "CNC(C)Cc1ccc2c(c1)OCO2.Cl.CC(C)CC(N1CCCC1)C(=O)c1ccccc1.Cl"  # MDMA, alpha-PiHP
+    code, results, _ = cli.classify(stdin=f"{mixture} cut\nCCO ethanol\n")
+    assert code == 0
+    assert [(r["id"], r["component"], r["status"]) for r in results] == [
+        ("cut", "1 of 2", "analogue"),
+        ("cut", "2 of 2", "listed"),
+        ("ethanol", None, "unrelated"),
+    ]
+    assert results[1]["rules_fired"][0]["evidence"]["listing"] == "MDMA"
+    assert "component 1 of 2 of a mixture" in results[0]["standardisation"]

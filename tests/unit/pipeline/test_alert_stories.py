@@ -290,3 +290,9 @@ def test_the_ids_on_an_alert_are_bounded_most_recent_first():
     last = bodies(run(story, max_ids=500).emitted)[-1]
     assert last.occurrence_count == 51
     assert len(last.seizure_ids) == len(last.sample_ids) == 50  # never past the contract's 50
+
+
+def test_seizures_of_a_mixture_count_as_sightings_of_the_analogue_in_it():
+    cut = f"{ALPHA_PHP}.{CAFFEINE}"  # alpha-PHP and caffeine drawn as one structure
+    story = Story().baseline(0).found(10, cut).found(20, cut).found(30, cut)
+    assert alerts(story) == [RAISED]

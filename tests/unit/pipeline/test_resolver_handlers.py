@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline_story import ALPHA_PHP, CAFFEINE, Story, day
 
 from contracts.topics import DETECTIONS, SEIZURE_ITEMS
-from services.chemistry import standardise
+from services.chemistry import standardise, standardise_components
 from services.substance_resolver.handlers import (
     ResolverDeps,
     SampleState,
@@ -14,7 +14,7 @@ from services.substance_resolver.handlers import (
     seizure_items,
 )
 
-DEPS = ResolverDeps(standardise=standardise)
+DEPS = ResolverDeps(components=standardise_components)
 
 
 def seizure(*samples: str, seizure_id: str = "Z-1"):
@@ -104,3 +104,35 @@ def test_the_state_survives_a_json_round_trip():
     state = handle_lab_result(lab("S-1", ALPHA_PHP), None, DEPS).state
     state = handle_seizure_item(item.event, state, DEPS).state
     assert SampleState.model_validate_json(state.model_dump_json()) == state
+
+
+def test_a_mixture_reported_as_one_structure_is_detected_compound_by_compound():
+    # MDMA cut with alpha-PHP, both as hydrochlorides, in one SMILES (a lab that draws the
+    # sample as it is): each compound is a substance of its own; the first keeps the ids and
+    # order a single compound would have.
+    mixture = f"CNC(C)Cc1ccc2c(c1)OCO2.Cl.{ALPHA_PHP}.Cl"
+    result = handle_lab_result(lab("S-1", mixture, CAFFEINE), None, DEPS)
+    assert not result.rejections
+    detected = [e.event for e in result.emits]
+    assert [d.data.canonical_smiles for d in detected] == [
+        ALPHA_PHP,
+        "CNC(C)Cc1ccc2c(c1)OCO2",
+        standardise(CAFFEINE).canonical_smiles,
+    ]
+    assert [d.id for d in detected] == [
+        "KZ:lab:S-1@12/0/sample:S-1",
+        "KZ:lab:S-1@12/0/1/sample:S-1",
+        "KZ:lab:S-1@12/1/sample:S-1",
+    ]
+    seqs = [d.data.order.seq for d in detected]
+    assert seqs == sorted(seqs) and len(set(map(tuple, seqs))) == 3
+
+
+def test_a_mixture_of_more_compounds_than_a_lab_reports_is_refused_with_its_field():
+    from services.stress.hostile import CROWDED_MIXTURE
+
+    result = handle_lab_result(lab("S-1", ".".join(CROWDED_MIXTURE), ALPHA_PHP), None, DEPS)
+    [rejection] = result.rejections
+    assert rejection.field == "data.substances[0].structure"
+    assert "ambiguous_mixture" in rejection.reason
+    assert [e.event.data.canonical_smiles for e in result.emits] == [ALPHA_PHP]
