@@ -32,7 +32,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from rdkit import Chem, rdBase
@@ -626,6 +626,35 @@ def standardise_components(
         replace(parent, notes=(*parent.notes, f"component {i} of {len(parents)} of a mixture"))
         for i, parent in enumerate(parents, start=1)
     )
+
+
+COMPONENTS_REMEMBERED = 10_000
+"""Structures whose components :func:`remembered_components` keeps (least recently used go)."""
+
+
+def remembered_components(structure: Structure) -> tuple[Parent, ...]:
+    """:func:`standardise_components`, remembering the answer for the last
+    ``COMPONENTS_REMEMBERED`` structures, a refusal too (not a timeout, which depends on the
+    moment): the hundreds of samples of one substance in a seizure, a re-analysis and a
+    redelivered lab result cost a lookup instead of a millisecond or more each."""
+    found = _components_by_text(structure.smiles, structure.inchi, structure.molblock)
+    if isinstance(found, StructureError):
+        raise StructureError(found.kind, found.reason)
+    return found
+
+
+@lru_cache(maxsize=COMPONENTS_REMEMBERED)
+def _components_by_text(
+    smiles: str | None, inchi: str | None, molblock: str | None
+) -> tuple[Parent, ...] | StructureError:
+    from contracts.substances import Structure
+
+    try:
+        return standardise_components(Structure(smiles=smiles, inchi=inchi, molblock=molblock))
+    except StructureError as error:
+        if error.kind == "timeout":
+            raise
+        return error
 
 
 def _check_budget(started: float, limits: Limits, next_step: str) -> None:

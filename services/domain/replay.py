@@ -34,7 +34,8 @@ from contracts.seizure import SeizureItemLinked, SeizureReported
 from contracts.substances import Structure
 from contracts.topics import ALERTS
 from services.analogue_monitor import handlers as monitor
-from services.chemistry import Parent, standardise, standardise_components
+from services.chemistry import Parent, standardise
+from services.chemistry.standardisation import remembered_components
 from services.domain.classifier import chemistry_classifier
 from services.domain.effects import Emit, Outcome, Rejection
 from services.domain.lifecycle import AlertRule
@@ -50,7 +51,7 @@ class ReplayDeps:
 
     rules: Callable[[str], AlertRule] = field(default=monitor.default_rules)
     standardise: Callable[[Structure], Parent] = standardise
-    components: Callable[[Structure], tuple[Parent, ...]] = standardise_components
+    components: Callable[[Structure], tuple[Parent, ...]] = remembered_components
     classify: monitor.Classify | None = None
     """None: ``chemistry_classifier(rules)``, as the monitor service runs."""
 

@@ -17,7 +17,7 @@ from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
 from contracts.seizure import SeizureReported
 from contracts.topics import DETECTIONS, LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
-from services.chemistry import standardise_components
+from services.chemistry.standardisation import remembered_components
 from services.domain.ordering import Key
 from services.platform.ordered import OrderedStage, ProgressReporter, origin
 from services.platform.stream import StreamService
@@ -32,7 +32,7 @@ def build(settings: ResolverSettings) -> StreamService:
     metrics = ResolverMetrics()
     service = StreamService(NAME, settings, metrics)
     samples = service.state_table("samples", handlers.SampleState, LAB_RESULTS.partitions)
-    deps = handlers.ResolverDeps(components=standardise_components, service=NAME)
+    deps = handlers.ResolverDeps(components=remembered_components, service=NAME)
     sources = ProgressReporter(service)
     sources.watch(SEIZURES, SEIZURE_ITEMS, broadcast=True)
     sources.watch(LAB_RESULTS, SEIZURE_ITEMS, broadcast=False)

@@ -237,3 +237,26 @@ def test_hydroxyindoles_skip_tautomer_enumeration_rightly(smiles: str) -> None:
 @pytest.mark.parametrize("smiles", ["Oc1ccccn1", "Oc1ccnc2ccccc12", "Oc1ccc2cccnc2c1"])
 def test_hydroxyazines_are_enumerated(smiles: str) -> None:
     assert Chem.MolFromSmiles(smiles).HasSubstructMatch(_ANY_TAUTOMER_PRONE)
+
+
+def test_components_are_remembered_per_structure_refusals_too(monkeypatch) -> None:
+    from services.chemistry import standardisation
+
+    calls: list[object] = []
+    real = standardisation.standardise_components
+
+    def counted(structure, limits=standardisation.DEFAULT_LIMITS):
+        calls.append(structure)
+        return real(structure, limits)
+
+    monkeypatch.setattr(standardisation, "standardise_components", counted)
+    standardisation._components_by_text.cache_clear()
+    mdma = Structure(smiles="CNC(C)Cc1ccc2c(c1)OCO2.Cl")
+    first = standardisation.remembered_components(mdma)
+    assert standardisation.remembered_components(Structure(smiles=mdma.smiles)) == first
+    for _ in range(2):
+        with pytest.raises(StructureError) as refused:
+            standardisation.remembered_components(Structure(smiles="C1CC"))
+        assert refused.value.kind == "unparsable"
+    assert len(calls) == 2  # once each
+    standardisation._components_by_text.cache_clear()
