@@ -265,3 +265,23 @@ def test_no_counter_exports_its_creation_time(service: str) -> None:
     text = generate_latest(service_metrics()[service].registry).decode()
     assert "_total" in text
     assert "_created" not in text
+
+
+def test_metrics_listen_on_loopback_unless_deployed_to_be_scraped() -> None:
+    # /metrics listened on every interface while the board listened on loopback (issue 16).
+    from pathlib import Path
+
+    import yaml
+
+    from services.alert_board.config import BoardSettings
+    from services.platform.stream import StreamSettings
+
+    assert StreamSettings().metrics_host == BoardSettings().metrics_host == "127.0.0.1"
+    compose = yaml.safe_load((Path(__file__).parents[3] / "docker-compose.yml").read_text())
+    scraped = {
+        name: service["environment"]
+        for name, service in compose["services"].items()
+        if "AW_METRICS_PORT" in service.get("environment", {})
+    }
+    assert len(scraped) == 4
+    assert all(env.get("AW_METRICS_HOST") == "0.0.0.0" for env in scraped.values()), scraped
