@@ -117,6 +117,27 @@ class _Consumer(faust_aiokafka.Consumer):
     read_again = 0
     """Partitions read again from their first unacknowledged offset (exported as a metric)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        deliver = self.callback
+
+        async def delivered(message: Message) -> Any:
+            self.delivered(message)
+            return await deliver(message)
+
+        self.callback = delivered
+
+    def delivered(self, message: Message) -> None:
+        """The fetcher hands ``message`` to the streams: a message is known to be at its offset,
+        whether a stream then takes it or not. Faust's stream skips, and acknowledges, a message
+        it reads while its flow is stopped or from another generation, and the fetcher has read
+        past it: nothing reads it again unless the partition is sought back. Its offset must not
+        be passed by a commit (faust would, one past the committed offset), so it stays the
+        partition's head until a service takes it and acknowledges it (found by
+        tests/stress/test_faults.py: a lab result read as the resolver's partitions came back
+        after a rebalance, committed and never handled)."""
+        self._seen().setdefault(message.tp, set()).add(message.offset)
+
     def _holding(self) -> dict[TP, dict[int, int]]:
         """Per partition, each held offset and the generation it was read in."""
         held: dict[TP, dict[int, int]] | None = getattr(self, "_held", None)
@@ -136,8 +157,8 @@ class _Consumer(faust_aiokafka.Consumer):
         return known
 
     def _seen(self) -> dict[TP, set[int]]:
-        """Per partition, the offsets not yet committed at which a message was taken, in any
-        generation: a message is known to be there (not a transaction marker, say)."""
+        """Per partition, the offsets not yet committed at which a message was delivered or
+        taken, in any generation: a message is known to be there (not a transaction marker)."""
         seen: dict[TP, set[int]] | None = getattr(self, "_seen_offsets", None)
         if seen is None:
             seen = {}
@@ -178,10 +199,11 @@ class _Consumer(faust_aiokafka.Consumer):
         that holds no message (a transaction's marker); that is kept unless a message was seen
         there."""
         committed = self._committed_offset.get(tp)
+        seen = self._seen().get(tp)
         if committed is None:
             first: int | None = self._generation()["first"].get(tp)
-            return first
-        seen = self._seen().get(tp)
+            known = [offset for offset in (first, *(seen or ())) if offset is not None]
+            return min(known) if known else None
         if seen:
             seen.difference_update([offset for offset in seen if offset < committed])
         return int(committed) if seen and committed in seen else None

@@ -184,3 +184,35 @@ def test_a_held_first_message_is_not_read_again(consumer, sought):
     assert PARTITION not in consumer._generation()["missing"]
     asyncio.run(consumer._reread_missing())
     assert sought == []
+
+
+def test_a_message_delivered_and_skipped_by_faust_is_not_committed_past(
+    consumer, sought, monkeypatch
+):
+    # tests/stress/test_faults.py, 7 December 2026 (code of 8562dc8): the resolver's partitions
+    # came back after a rebalance; the first message read there, a lab result, was skipped by
+    # faust's stream (its flow not active yet, or another generation) and never taken; the next
+    # four were handled and acknowledged, and faust committed one past the committed offset,
+    # past the lab result: its sample never had a result, its seizure one sighting short.
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    streamed: list[int] = []
+
+    async def stream_that_skips(message) -> None:  # the conductor hands it to the stream
+        streamed.append(message.offset)
+
+    consumer.app.topics._tp_to_callback[PARTITION] = stream_that_skips
+    skipped = message(consumer, 57)
+    asyncio.run(consumer.callback(skipped))  # what the fetcher does with every message it reads
+    assert streamed == [57]
+    assert consumer.ack(skipped) is False  # faust's stream acknowledges what it skips
+    for offset in (58, 59, 60, 61):
+        taken = message(consumer, offset)
+        consumer.took(taken)
+        assert consumer.ack(taken) is True
+    assert consumer._new_offset(PARTITION) is None  # not 62
+    assert consumer._generation()["missing"][PARTITION][0] == 57
+
+    head, since = consumer._generation()["missing"][PARTITION]
+    consumer._generation()["missing"][PARTITION] = (head, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == [(PARTITION, 57)]  # read again, then handled and acknowledged
