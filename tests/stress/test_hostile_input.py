@@ -3,11 +3,12 @@
 Story: the baseline goes in first; then, before each event of the year, a slice of the hostile
 corpus (``services.stress.hostile``) is published raw to the agency topics under the keys it
 carries, so every kind of bad message arrives between valid ones; each slice must be dead-lettered
-within a minute (else a service has stalled). Once the services have drained,
-every bad message must have its dead letters (matched by source topic, partition and offset) with
-the expected error class, a reason and the original's SHA-256; no other message may have one (the
-year, the odd-but-valid messages, and every internal topic); every service must still run; and the
-alerts must carry the lifecycles the offline replay computes from the clean year alone.
+within a minute (else a service has stalled), and nothing else is waited for. Once the services
+have drained, every bad message must have its dead letters (matched by source topic, partition and
+offset) with the expected error class, a reason and the original's SHA-256; no other message may
+have one (the year, the odd-but-valid messages, and every internal topic); every service must
+still run; and every alert version must be the one the offline replay computes from the clean
+year alone, whole.
 
 Figures (counts, timings, the slowest message per handler from the services' processing-time
 histograms) go to ``test-artifacts/hostile_input.json``.
@@ -25,8 +26,7 @@ from pathlib import Path
 
 import pytest
 from e2e_harness import (
-    drained,
-    lifecycle,
+    assert_same_as_replay,
     read_topic,
     schedule_published,
     settled_alerts,
@@ -35,8 +35,7 @@ from e2e_harness import (
 from stress_harness import DeadLetterWatch, MeteredPipeline, Origin, raw_producer, slowest
 
 from contracts.codec import encode
-from contracts.topics import ALERTS, DEAD_LETTERS, topic_for_type
-from services.domain.replay import replay
+from contracts.topics import DEAD_LETTERS, topic_for_type
 from services.scenario import build_scenario
 from services.stress.hostile import ACCEPTED, Hostile, hostile_corpus
 
@@ -54,9 +53,10 @@ def _publish_mixed(pipeline: MeteredPipeline, events, corpus: list[Hostile]):
     """The year with the corpus spread before its events; where each message landed, and the
     seconds each slice took to be dead-lettered.
 
-    Each slice is dead-lettered before the next event of the year is published, and the pipeline
-    drains before each legislation event: the services then meet the year in the order the replay
-    does (see docs/stress.md on what an uneven lag between the paths does to the alerts).
+    Each slice is dead-lettered before the next event of the year is published (a slice that is
+    not, within a minute, means a service has stalled). Nothing else waits: the resolver, with
+    most of the corpus to refuse, falls behind the registry, and the stages' event-time order
+    must still give the replay's alerts (docs/architecture.md, "Event time and order").
     """
     settings = pipeline.settings
     ns = settings.topic_namespace
@@ -83,8 +83,6 @@ def _publish_mixed(pipeline: MeteredPipeline, events, corpus: list[Hostile]):
             hostile += landed
             bad = {o for h, o in landed if h.expect != ACCEPTED}
             waits.append(watch.wait(bad, timeout_s=STALL_S))
-            if event.type.startswith("aw.legislation."):
-                wait_for(lambda: drained(settings), STALL_S, "a drained pipeline", pipeline)
             clean.append(send_event(event))
             time.sleep(PACE_S)
         return clean, hostile, waits
@@ -153,10 +151,7 @@ def test_hostile_input_is_dead_lettered_and_the_alerts_stand(pipeline: MeteredPi
     assert len(bad) >= 10_000 and len(bad) + len(good) == len(corpus) + len(events)
     by_service = _check_letters(letters, bad, good)
 
-    expected = [e.event for e in replay(events) if e.topic is ALERTS]
-    assert lifecycle(alerts) == lifecycle(expected), pipeline.logs()
-    updated = {a.data.alert_id for a in alerts if a.type.endswith("updated.v1")}
-    assert updated == {a.data.alert_id for a in expected if a.type.endswith("updated.v1")}
+    assert_same_as_replay(alerts, events, pipeline, "hostile_input")
 
     figures = {
         "corpus": {
