@@ -64,7 +64,7 @@ def replay_file(args: argparse.Namespace) -> int:
         try:
             lines = _read_lines(name)
         except OSError as error:
-            print(f"replay: {error}", file=sys.stderr)
+            print(f"replay: cannot read {name}: {error.strerror or error}", file=sys.stderr)
             return EXIT_USAGE
         planned, refused = plan(lines)
         where = f"{name}: " if len(args.files) > 1 else ""

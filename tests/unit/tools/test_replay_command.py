@@ -103,3 +103,10 @@ def test_help_is_plain_words(capsys) -> None:
         text = capsys.readouterr().out
         assert text.strip(), argv
         assert "``" not in text and ":mod:`" not in text and ":class:`" not in text, argv
+
+
+def test_a_missing_file_is_one_sentence_and_a_usage_error(tmp_path, capsys) -> None:
+    missing = tmp_path / "nowhere.jsonl"
+    assert main(["replay", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"replay: cannot read {missing}: No such file or directory\n"
