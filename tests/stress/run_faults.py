@@ -126,7 +126,13 @@ def main() -> int:
         if got is None:
             return
         c = compare(golden, got)
-        row = {**info, **c.summary(), "same": c.same, "xfail": xfail}
+        row = {
+            **info,
+            **c.summary(),
+            "body_diff_detail": c.body_diffs[:6],
+            "same": c.same,
+            "xfail": xfail,
+        }
         rows.append(row)
         kills = sum(f["kills"] for f in info["fired"])
         recovered = [f["recovered_s"] for f in info["fired"]]

@@ -88,6 +88,7 @@ def golden(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Re
 def _same(golden: Result, got: Result, label: str) -> None:
     c = compare(golden, got)
     FIGURES[label].update(c.summary())
+    FIGURES[label]["body_diff_detail"] = c.body_diffs[:6]  # which versions, and what differs
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "faults_ci.json").write_text(json.dumps(FIGURES, indent=1) + "\n")
     assert c.same, c.explain()
