@@ -167,6 +167,8 @@ class ProgressReporter:
 
     def observe(self, message: Message, event_time: dt.datetime) -> None:
         clock = self._clocks.setdefault(message.tp, _Clock())
+        if _passed(self.service, message) is not None:
+            return  # a message before it was passed over: it is read again, and this after it
         if clock.latest is None or event_time > clock.latest:
             clock.latest = event_time
         clock.offset = message.offset
@@ -223,9 +225,8 @@ class ProgressReporter:
                 )
                 heard = max(clock.heard, read[1] if read else 0.0)
                 quiet = time.monotonic() - heard >= settings.idle_after_s
-                progress = source_progress(
-                    clock.latest, lateness, quiet=quiet and self._caught_up(tp, offset)
-                )
+                quiet = quiet and self._caught_up(tp, offset) and _hole(self.service, tp) is None
+                progress = source_progress(clock.latest, lateness, quiet=quiet)
                 targets = range(to.partitions) if broadcast else (tp.partition,)
                 await self._sender.say(
                     to,
@@ -369,6 +370,10 @@ class OrderedStage:
             part.behind.pop(message.tp, None)
         if decoded is None:
             await stream.ack(event)
+        elif isinstance(decoded, ProgressReported) and _passed(self.service, message) is not None:
+            # Said after a message this worker's stream passed over unread: that message is read
+            # again, and this record after it.
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         elif isinstance(decoded, ProgressReported):
             part.waiting[decoded.data.origin] = decoded.data
             part.said.setdefault(decoded.data.origin, []).append(event)
@@ -476,7 +481,9 @@ class OrderedStage:
         heard = part.heard.get(name)
         if heard is not None and heard.idle:
             lateness = dt.timedelta(hours=settings.input_lateness_hours)
-            part.heard[name] = Progress(decoded.time - lateness)
+            # Not past a message before it that was passed over (it is read again) either.
+            passed = _passed(self.service, message) is not None
+            part.heard[name] = Progress(None if passed else decoded.time - lateness)
 
     async def _wake(self, k: int, first: dt.datetime) -> None:
         """Before this partition sends anything on, say it is busy from ``first`` on if its
@@ -511,6 +518,18 @@ class OrderedStage:
         self._partitions.clear()
         self._sender.forget()
         self.service.app.consumer.release_holds()  # type: ignore[attr-defined]
+
+
+def _passed(service: StreamService, message: Message) -> int | None:
+    """The offset before ``message`` that its partition's stream passed over unread, if any:
+    nothing after it is in order until it is read again (``stream._Consumer.passed``)."""
+    consumer = service.app.consumer
+    return cast(int | None, consumer.passed(message.tp, message.offset))  # type: ignore[attr-defined]
+
+
+def _hole(service: StreamService, tp: TP) -> int | None:
+    consumer = service.app.consumer
+    return cast(int | None, consumer.hole(tp))  # type: ignore[attr-defined]
 
 
 def _reached(bound: Bound, heard: dict[str, Progress]) -> dt.datetime | None:

@@ -12,6 +12,7 @@ the handlers make a redelivered event a no-op (dedup by event id, versions deriv
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import os
 import time
@@ -88,6 +89,41 @@ REREAD_AFTER_S = 5.0
 it neither held nor being handled) before the partition is read again from it."""
 
 
+class _Offsets:
+    """A set of offsets whose lowest is found fast (a heap; removals are lazy).
+
+    >>> o = _Offsets(); o.add(7); o.add(3); o.add(5); o.discard(3)
+    >>> o.first(0), o.first(6), bool(o)
+    (5, 7, True)
+    """
+
+    def __init__(self) -> None:
+        self._in: set[int] = set()
+        self._heap: list[int] = []
+
+    def add(self, offset: int) -> None:
+        if offset not in self._in:
+            self._in.add(offset)
+            heapq.heappush(self._heap, offset)
+
+    def discard(self, offset: int) -> None:
+        self._in.discard(offset)
+
+    def first(self, at_least: int) -> int | None:
+        """The lowest offset kept, forgetting those below ``at_least``."""
+        heap = self._heap
+        while heap and (heap[0] not in self._in or heap[0] < at_least):
+            self._in.discard(heapq.heappop(heap))
+        return heap[0] if heap else None
+
+    def __bool__(self) -> bool:
+        return bool(self._in)
+
+
+def _known() -> dict[str, Any]:
+    return {"taken": weakref.WeakSet(), "first": {}, "last": {}, "missing": {}, "passed": {}}
+
+
 class _Consumer(faust_aiokafka.Consumer):
     """At-least-once with inputs held in event-time order: what faust's consumer lacks.
 
@@ -112,10 +148,15 @@ class _Consumer(faust_aiokafka.Consumer):
     ones are acknowledged, would never be committed further (seen after rebalances in the kill
     tests, with the message's input already handled): after ``REREAD_AFTER_S`` the partition is
     read again from there (:meth:`commit`); the handlers make what was handled a no-op.
+
+    A message faust's stream skips is passed over while the ones after it are taken: those are
+    not in order until it is read again (:meth:`passed`). How far a partition has got is not said
+    past it (``services.platform.ordered``), and after ``REREAD_AFTER_S`` the partition is read
+    again from it, whether or not anything after it was acknowledged (:meth:`hole`).
     """
 
     read_again = 0
-    """Partitions read again from their first unacknowledged offset (exported as a metric)."""
+    """Partitions read again from a message missing or passed over (exported as a metric)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +177,36 @@ class _Consumer(faust_aiokafka.Consumer):
         partition's head until a service takes it and acknowledges it (found by
         tests/stress/test_faults.py: a lab result read as the resolver's partitions came back
         after a rebalance, committed and never handled)."""
+        if not self.app.topics.acks_enabled_for(message.topic):
+            return  # a table's changelog, read to restore it: never committed, never taken
         self._seen().setdefault(message.tp, set()).add(message.offset)
+        self._untaken().setdefault(message.tp, _Offsets()).add(message.offset)
+
+    def _untaken(self) -> dict[TP, _Offsets]:
+        """Per partition, the offsets delivered and not taken by a service since."""
+        untaken: dict[TP, _Offsets] | None = getattr(self, "_untaken_offsets", None)
+        if untaken is None:
+            untaken = {}
+            self._untaken_offsets: dict[TP, _Offsets] = untaken
+        return untaken
+
+    def passed(self, tp: TP, offset: int) -> int | None:
+        """The first offset before ``offset`` that the stream of ``tp`` passed without a service
+        taking its message (faust skipped it), if any: it is read again later, so what comes
+        after it is not yet in order. A service takes a partition's messages in offset order, so
+        a delivered offset before one being taken that no service took was passed over."""
+        untaken = self._untaken().get(tp)
+        if not untaken:
+            return None
+        committed = self._committed_offset.get(tp)
+        first = untaken.first(0 if committed is None else int(committed))
+        return first if first is not None and first < offset else None
+
+    def hole(self, tp: TP) -> int | None:
+        """The first offset of ``tp`` passed over by its stream in this generation, if any
+        (see :meth:`passed`): how far ``tp`` has been read in order stops there."""
+        last = self._generation()["last"].get(tp)
+        return None if last is None else self.passed(tp, last)
 
     def _holding(self) -> dict[TP, dict[int, int]]:
         """Per partition, each held offset and the generation it was read in."""
@@ -148,11 +218,12 @@ class _Consumer(faust_aiokafka.Consumer):
 
     def _generation(self) -> dict[str, Any]:
         """What this worker knows of its partitions in the current generation: the messages
-        taken, the first offset taken on each partition (where reading began when nothing is
-        committed), and since when each one's first unacknowledged offset has been missing."""
+        taken, the first and last offsets taken on each partition (reading began at the first
+        when nothing is committed), and since when each one's first unacknowledged offset, or
+        an offset its stream passed over, has been missing."""
         known: dict[str, Any] | None = getattr(self, "_known", None)
         if known is None:
-            known = {"taken": weakref.WeakSet(), "first": {}, "missing": {}}
+            known = _known()
             self._known: dict[str, Any] = known
         return known
 
@@ -170,9 +241,14 @@ class _Consumer(faust_aiokafka.Consumer):
         known = self._generation()
         known["taken"].add(message)
         self._seen().setdefault(message.tp, set()).add(message.offset)
+        untaken = self._untaken().get(message.tp)
+        if untaken:
+            untaken.discard(message.offset)
         if message.generation_id == self.app.consumer_generation_id:
             first = known["first"]
             first[message.tp] = min(first.get(message.tp, message.offset), message.offset)
+            last = known["last"]
+            last[message.tp] = max(last.get(message.tp, message.offset), message.offset)
 
     def ack(self, message: Message) -> bool:
         self._holding().get(message.tp, {}).pop(message.offset, None)
@@ -190,7 +266,8 @@ class _Consumer(faust_aiokafka.Consumer):
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
         self._holding().clear()
-        self._known = {"taken": weakref.WeakSet(), "first": {}, "missing": {}}
+        self._untaken().clear()
+        self._known = _known()
 
     def _head(self, tp: TP) -> int | None:
         """The first offset of ``tp`` not yet acknowledged where a message is known to be.
@@ -248,21 +325,36 @@ class _Consumer(faust_aiokafka.Consumer):
         """Read again from its first unacknowledged offset a partition missing it for long."""
         if self.app.rebalancing or not self.app.flow_control.is_active():
             return
-        missing: dict[TP, tuple[int, float]] = self._generation()["missing"]
+        known = self._generation()
         now = time.monotonic()
-        for tp, (head, since) in list(missing.items()):
-            if now - since < REREAD_AFTER_S:
-                continue
-            del missing[tp]
-            if tp not in self.assignment() or self._head(tp) != head or self._in_hand(tp, head):
+        passed: dict[TP, tuple[int, float]] = known["passed"]
+        for tp in list(known["last"]):
+            hole = self.hole(tp)
+            if hole is None:
+                passed.pop(tp, None)
+            elif passed.get(tp, (None,))[0] != hole:
+                passed[tp] = (hole, now)
+        due: dict[TP, tuple[int, str]] = {}
+        for tp, (head, since) in list(known["missing"].items()):
+            if now - since >= REREAD_AFTER_S:
+                del known["missing"][tp]
+                if self._head(tp) == head and not self._in_hand(tp, head):
+                    due[tp] = (head, "its first unacknowledged message is neither held nor handled")
+        for tp, (hole, since) in list(passed.items()):
+            if now - since >= REREAD_AFTER_S:
+                del passed[tp]
+                if self.hole(tp) == hole and hole < due.get(tp, (hole + 1,))[0]:
+                    due[tp] = (hole, "a message of it was passed over unread")
+        for tp, (offset, why) in due.items():
+            if tp not in self.assignment():
                 continue
             log.warning(
-                "the first unacknowledged message of a partition is neither held nor being "
-                "handled; reading the partition again from it",
-                extra={"partition": f"{tp.topic}/{tp.partition}", "offset": head},
+                f"reading a partition again: {why}",
+                extra={"partition": f"{tp.topic}/{tp.partition}", "offset": offset},
             )
             self.read_again += 1
-            await self.seek(tp, head)
+            known["last"].pop(tp, None)  # what is read again comes in order
+            await self.seek(tp, offset)
 
 
 faust_aiokafka.Transport.Producer = _IdempotentProducer

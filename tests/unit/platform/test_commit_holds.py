@@ -14,6 +14,7 @@ decision only.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from faust.types import TP
@@ -21,14 +22,19 @@ from faust.types.tuples import ConsumerMessage
 
 from services.platform import stream
 from services.platform.metrics import ServiceMetrics
+from services.platform.ordered import ProgressReporter
 from services.platform.stream import StreamService, StreamSettings
 
 PARTITION = TP("aw.detections", 3)
 
 
 @pytest.fixture
-def consumer():
-    service = StreamService("commit_test", StreamSettings(), ServiceMetrics("commit_test"))
+def service() -> StreamService:
+    return StreamService("commit_test", StreamSettings(), ServiceMetrics("commit_test"))
+
+
+@pytest.fixture
+def consumer(service):
     consumer = service.app.consumer
     consumer._committed_offset[PARTITION] = None  # nothing committed yet: a new group
     return consumer
@@ -216,3 +222,83 @@ def test_a_message_delivered_and_skipped_by_faust_is_not_committed_past(
     consumer._generation()["missing"][PARTITION] = (head, since - stream.REREAD_AFTER_S)
     asyncio.run(consumer._reread_missing())
     assert sought == [(PARTITION, 57)]  # read again, then handled and acknowledged
+
+
+def delivered_and_skipped(consumer, offset: int) -> None:
+    """The fetcher delivers the message at ``offset``; faust's stream skips it."""
+
+    async def stream_that_skips(message) -> None:
+        pass
+
+    consumer.app.topics._tp_to_callback[PARTITION] = stream_that_skips
+    skipped = message(consumer, offset)
+    asyncio.run(consumer.callback(skipped))
+    consumer.ack(skipped)
+
+
+def test_a_message_passed_over_is_a_hole_until_it_is_read_again(consumer, sought, monkeypatch):
+    # The kill tests (tests/stress/test_faults.py, 4 of 9 runs on 2e9a8ec): a detection skipped
+    # this way was read again only once the inputs after it were released and acknowledged,
+    # 5 s later, after its partition had said it was past its time: it reached the monitor
+    # 19 days of event time late. What comes after a passed-over message is not in order.
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    delivered_and_skipped(consumer, 57)
+    for offset in (58, 59, 60):
+        held = message(consumer, offset)
+        consumer.took(held)
+        consumer.hold(held)  # an ordered stage holds them: nothing is acknowledged
+    assert consumer.passed(PARTITION, 60) == 57
+    assert consumer.passed(PARTITION, 57) is None  # nothing before the hole itself
+    assert consumer.hole(PARTITION) == 57
+    assert consumer._new_offset(PARTITION) is None
+
+    asyncio.run(consumer._reread_missing())  # seen now; read again once it is not on its way
+    assert sought == []
+    hole, since = consumer._generation()["passed"][PARTITION]
+    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == [(PARTITION, 57)]  # without it, never: nothing after it was acknowledged
+
+    consumer.took(message(consumer, 57))  # read again
+    assert consumer.hole(PARTITION) is None and consumer.passed(PARTITION, 60) is None
+
+
+def test_messages_on_their_way_are_no_hole(consumer, monkeypatch):
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    consumer.app.topics._tp_to_callback[PARTITION] = lambda message: asyncio.sleep(0)
+    for offset in (57, 58, 59):
+        asyncio.run(consumer.callback(message(consumer, offset)))  # in the stream's buffer
+    consumer.took(message(consumer, 57))
+    assert consumer.hole(PARTITION) is None
+    assert consumer.passed(PARTITION, 58) is None
+
+
+def test_a_changelog_read_to_restore_a_table_is_not_remembered(consumer):
+    # Restoring reads a changelog through the same fetcher; its offsets are never taken or
+    # committed, and keeping them would grow with the table.
+    consumer.app.topics._tp_to_callback[PARTITION] = lambda message: asyncio.sleep(0)
+    asyncio.run(consumer.callback(message(consumer, 57)))
+    assert consumer._seen() == {} and consumer._untaken() == {}
+
+
+def test_progress_is_not_said_past_a_message_passed_over(service, consumer, monkeypatch):
+    """How far an agency partition has got stops at a message passed over until it is read
+    again: the inputs after it are held, and it is handled in its place, not late."""
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    reporter = ProgressReporter(service)
+    before, passed_over, after = (datetime(2025, 10, day, tzinfo=UTC) for day in (1, 28, 30))
+    first = message(consumer, 56)
+    consumer.took(first)
+    reporter.observe(first, before)
+    delivered_and_skipped(consumer, 57)
+    later = message(consumer, 58)
+    consumer.took(later)
+    reporter.observe(later, after)
+    assert reporter._clocks[PARTITION].latest == before
+
+    again = message(consumer, 57)
+    consumer.took(again)
+    reporter.observe(again, passed_over)
+    consumer.took(later)
+    reporter.observe(later, after)
+    assert reporter._clocks[PARTITION].latest == after
