@@ -62,6 +62,9 @@ class Topic:
     """Who writes the topic: a service folder name or an outside party."""
     consumers: tuple[str, ...] = ()
     """Who reads the topic."""
+    segment_ms: int | None = None
+    """How often the log rolls (Kafka's default, 7 days, when None): a compacted topic written
+    often needs it short, as only closed segments are compacted."""
 
     @property
     def types(self) -> frozenset[str]:
@@ -71,7 +74,10 @@ class Topic:
     @property
     def config(self) -> dict[str, str]:
         """Kafka topic configuration, as strings for the admin client."""
-        return {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        config = {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        if self.segment_ms is not None:
+            config["segment.ms"] = str(self.segment_ms)
+        return config
 
 
 SEIZURES = Topic(
@@ -185,6 +191,24 @@ SWEEPS = Topic(
     consumers=("analogue_monitor",),
 )
 
+LEASES = Topic(
+    name="aw.stream.leases",
+    key="origin (data.origin): an agency topic's partition or a stage's partition",
+    key_of=lambda event: event.data.origin,
+    value_types=(PROGRESS,),
+    partitions=1,
+    cleanup_policy="compact",
+    retention_ms=FOREVER,
+    description=(
+        "Internal: the word each origin last said on how far it has got, said again every few "
+        "seconds while its worker reads it; an idle word whose lease has run out is not trusted "
+        "(services/platform/ordered.py)."
+    ),
+    producers=("substance_resolver", "schedule_registry"),
+    consumers=("substance_resolver", "analogue_monitor"),
+    segment_ms=60 * 60 * 1000,  # about ten records a second: compacted hourly, a few MB at most
+)
+
 ALERTS = Topic(
     name="aw.alerts",
     key="alert id (data.alert_id)",
@@ -227,6 +251,7 @@ TOPICS: tuple[Topic, ...] = (
     SCHEDULE_STATE,
     SCHEDULE_CHANGES,
     SWEEPS,
+    LEASES,
     ALERTS,
     DEAD_LETTERS,
 )

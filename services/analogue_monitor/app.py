@@ -69,7 +69,7 @@ class Schedules:
     def __init__(self) -> None:
         self.views: dict[str, handlers.ScheduleView] = {}
 
-    def on_record(self, key: bytes, value: bytes | None) -> None:
+    def on_record(self, key: bytes, value: bytes | None, timestamp_ms: int = 0) -> None:
         if value is None:
             return
         snapshot = decode(value, accept=SCHEDULE_STATE.types)

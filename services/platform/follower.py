@@ -4,6 +4,7 @@ The analogue monitor needs every jurisdiction's schedule whichever partitions it
 does not consume ``aw.schedule.state`` in its consumer group: it reads all partitions, without a
 group, into memory, and keeps reading. The view is derived from the topic, so a restart or a
 rebalance loses nothing; :attr:`ready` is set once the end offsets seen at start are reached.
+``on_record`` gets each record's key, value and timestamp (ms since the epoch).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class CompactedFollower:
         self,
         settings: ServiceSettings,
         topic: Topic,
-        on_record: Callable[[bytes, bytes | None], None],
+        on_record: Callable[[bytes, bytes | None, int], None],
     ):
         self.name = topic_name(topic, settings.topic_namespace)
         self.partitions = topic.partitions
@@ -53,7 +54,7 @@ class CompactedFollower:
                 batches = await consumer.getmany(timeout_ms=500)
                 for records in batches.values():
                     for record in records:
-                        self.on_record(record.key or b"", record.value)
+                        self.on_record(record.key or b"", record.value, record.timestamp)
                 if not self.ready.is_set() and await self._caught_up(consumer, ends):
                     log.info("caught up", extra={"topic": self.name})
                     self.ready.set()

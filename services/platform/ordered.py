@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -35,7 +36,7 @@ from faust.types import TP, EventT, Message
 from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData, ProgressReported, progress_key
-from contracts.topics import Topic
+from contracts.topics import LEASES, Topic
 from services.domain.ordering import (
     Bound,
     Key,
@@ -46,6 +47,7 @@ from services.domain.ordering import (
     order_key,
     source_progress,
 )
+from services.platform.follower import CompactedFollower
 from services.platform.stream import ChangelogWrites, StreamService
 from services.platform.topics import topic_name
 
@@ -128,9 +130,65 @@ class _Sender:
                 return False
         return True
 
+    def standing(self, sources: Collection[str]) -> dict[str, Progress]:
+        """The latest word this worker has said on each of ``sources`` (since it last forgot)."""
+        return {source: said for (_, source, _), said in self._said.items() if source in sources}
+
     def forget(self) -> None:
         """Say everything again (the readers may have heard another worker meanwhile)."""
         self._said.clear()
+
+
+class Leases:
+    """Whose words still stand: an idle word holds nobody back only while its lease runs.
+
+    Every third of ``idle_lease_s`` each worker writes, on the compacted ``aw.stream.leases``
+    (key: the origin), the word it stands by on every origin it reads now and has spoken for;
+    a reader follows the topic (:class:`~services.platform.follower.CompactedFollower`) and
+    takes an idle word whose latest lease is older than ``idle_lease_s`` as busy where it stood
+    (:meth:`OrderedStage._leased`). A worker stopped, or whose partitions are moving in a
+    rebalance, says nothing, while the inputs it reads may grow: trusting its last idle word
+    would let the stages after it run past what it has still to send. Busy words need no lease:
+    they only hold back. One per service (:func:`leases`).
+    """
+
+    def __init__(self, service: StreamService) -> None:
+        self.service = service
+        self._stamped: dict[str, float] = {}
+        self._follower = CompactedFollower(service.settings, LEASES, self._on_record)
+        self._following = False
+
+    def follow(self) -> None:
+        """Read the leases (a stage that trusts idle words does)."""
+        if not self._following:
+            self._following = True
+            self.service.app.task(self._follower.run)
+
+    def _on_record(self, key: bytes, value: bytes | None, timestamp_ms: int) -> None:
+        source = key.decode()
+        self._stamped[source] = max(self._stamped.get(source, 0.0), timestamp_ms / 1000)
+
+    def fresh(self, source: str) -> bool:
+        """Whether ``source``'s worker has stood by its word within the lease."""
+        stamped = self._stamped.get(source)
+        return stamped is not None and time.time() - stamped < self.service.settings.idle_lease_s
+
+    async def renew(self, words: dict[str, Progress]) -> None:
+        channel = self.service.topic(LEASES)
+        for source, progress in sorted(words.items(), key=lambda item: item[0]):
+            record = progress_record(self.service.name, 0, source, progress, {})
+            await channel.send(key=source.encode(), value=encode(record), partition=0)
+
+
+_LEASES: weakref.WeakKeyDictionary[StreamService, Leases] = weakref.WeakKeyDictionary()
+
+
+def leases(service: StreamService) -> Leases:
+    """The service's :class:`Leases`."""
+    found = _LEASES.get(service)
+    if found is None:
+        found = _LEASES[service] = Leases(service)
+    return found
 
 
 @dataclass
@@ -201,6 +259,7 @@ class ProgressReporter:
 
     def start(self) -> None:
         self.service.app.timer(interval=self.service.settings.progress_interval_s)(self.report)
+        self.service.app.timer(interval=self.service.settings.idle_lease_s / 3)(self.renew)
         self.service.app.on_partitions_revoked.connect(cast(Any, self._revoked))
 
     async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
@@ -236,6 +295,17 @@ class ProgressReporter:
                     versions(tp.partition) if versions else None,
                     read_to=offset + 1 if offset >= 0 else self._start(tp),
                 )
+
+    async def renew(self) -> None:
+        """Stand by what was said on the agency partitions this worker reads now."""
+        namespace = self.service.settings.topic_namespace
+        names = {topic_name(source, namespace): source for source, *_ in self._routes}
+        owned = {
+            origin(names[tp.topic], tp.partition)
+            for tp in self.service.app.consumer.assignment()
+            if tp.topic in names
+        }
+        await leases(self.service).renew(self._sender.standing(owned))
 
     def _caught_up(self, tp: TP, offset: int) -> bool:
         """Whether everything written to ``tp`` so far has been read: a partition is idle only
@@ -343,6 +413,10 @@ class OrderedStage:
         )
         self._heard_writes = ChangelogWrites(self._heard)
         service.register_changelog(self._heard)
+        self._leases = leases(service)
+        self._leases.follow()
+        if report_to is not None:
+            service.app.timer(interval=service.settings.idle_lease_s / 3)(self._renew)
 
     def partition(self, number: int) -> _Partition:
         part = self._partitions.get(number)
@@ -437,7 +511,8 @@ class OrderedStage:
             for source in kept:
                 for said in part.said.pop(source, []):
                     await stream.ack(said)
-        bound = frontier(part.heard, self.origins(k))
+        standing = self._leased(part)
+        bound = frontier(standing, self.origins(k))
         if bound is None:
             return
         part.bound = bound
@@ -449,11 +524,27 @@ class OrderedStage:
                 return  # the partitions moved: what is held will be read again
             await self._handle(stream, decoded, order_key(decoded), event)
         if self.released is not None:
-            await self.released(k, _reached(bound, part.heard), message)
+            await self.released(k, _reached(bound, standing), message)
         self.service.metrics.held_inputs.labels(self.name).set(
             sum(len(p.held) for p in self._partitions.values())
         )
         await self._report(k, part)
+
+    def _leased(self, part: _Partition) -> dict[str, Progress]:
+        """What the origins have said, an idle word whose lease has run out (:class:`Leases`)
+        taken as busy where it stood (found by tests/stress/test_faults.py: every resolver
+        partition said it was idle, then a rebalance kept the resolver silent for 25 s; the
+        monitor followed the registry's progress to a stall on 16 November, and a lab result of
+        11 November published meanwhile reached it afterwards)."""
+        return {
+            source: said if not said.idle or self._leases.fresh(source) else Progress(said.through)
+            for source, said in part.heard.items()
+        }
+
+    async def _renew(self) -> None:
+        """Stand by what this worker's partitions of the stage have said."""
+        owned = {origin(self.service.name, k) for k in self.owned()}
+        await self._leases.renew(self._sender.standing(owned))
 
     async def _handle(
         self, stream: faust.StreamT, decoded: Envelope, key: Key, event: EventT
@@ -561,4 +652,4 @@ def _later(before: Progress | None, now: ProgressData) -> Progress:
     return said
 
 
-__all__ = ["OrderedStage", "ProgressReporter", "Until", "origin"]
+__all__ = ["Leases", "OrderedStage", "ProgressReporter", "Until", "leases", "origin"]

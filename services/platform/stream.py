@@ -66,6 +66,9 @@ class StreamSettings(ServiceSettings):
     input_lateness_hours: float = Field(48.0, alias="AW_INPUT_LATENESS_HOURS", ge=0)
     idle_after_s: float = Field(3.0, alias="AW_IDLE_AFTER_S", gt=0)
     progress_interval_s: float = Field(0.5, alias="AW_PROGRESS_INTERVAL_S", gt=0)
+    # An idle word is a lease: it holds for this long unless its origin says it again (every
+    # third of it). A worker stopped, or in a rebalance, says nothing, while its inputs may grow.
+    idle_lease_s: float = Field(6.0, alias="AW_IDLE_LEASE_S", gt=0)
     # A partition with messages waiting and not read for this long stops the worker, so that its
     # supervisor restarts it (services/platform/watchdog.py). 0: never.
     stall_after_s: float = Field(60.0, alias="AW_STALL_AFTER_S", ge=0)

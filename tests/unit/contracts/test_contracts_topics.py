@@ -10,6 +10,7 @@ from contracts.topics import (
     DEAD_LETTERS,
     DETECTIONS,
     LAB_RESULTS,
+    LEASES,
     PROGRESS,
     SCHEDULE_CHANGES,
     SEIZURE_ITEMS,
@@ -29,6 +30,7 @@ ARCHITECTURE = [
     ("aw.schedule.state", 3, "compact", None),
     ("aw.schedule.changes", 6, "delete", 730),
     ("aw.monitor.sweeps", 6, "delete", 1),
+    ("aw.stream.leases", 1, "compact", None),
     ("aw.alerts", 6, "delete", 730),
     ("aw.dead-letters", 3, "delete", 30),
 ]
@@ -56,11 +58,13 @@ def test_every_event_type_is_carried_by_exactly_one_topic_but_progress():
 
 def test_progress_travels_on_every_internal_topic_an_ordered_stage_reads():
     # The resolver's sample stage reads seized items, the monitor detections and changes: each
-    # hears on them how far the stage before it has got (contracts/progress.py).
+    # hears on them how far the stage before it has got (contracts/progress.py); the leases
+    # keep, per origin, the word its worker stands by.
     assert {t.name for t in TOPICS if PROGRESS in t.value_types} == {
         SEIZURE_ITEMS.name,
         DETECTIONS.name,
         SCHEDULE_CHANGES.name,
+        LEASES.name,
     }
     with pytest.raises(KeyError, match="several topics"):
         topic_for_type(PROGRESS)
