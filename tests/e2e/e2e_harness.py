@@ -17,7 +17,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
-from contracts.topics import ALERTS, SCHEDULE_STATE, TOPICS, Topic, topic_for_type
+from contracts.topics import ALERTS, LEASES, SCHEDULE_STATE, TOPICS, Topic, topic_for_type
 from services.catalog import SERVICES
 from services.domain.replay import replay_arrivals
 from services.platform.security import client_env, kafka_python_args
@@ -182,6 +182,10 @@ def drained(settings: ServiceSettings) -> bool:
     return not undrained(settings)
 
 
+FOLLOWED = (SCHEDULE_STATE, LEASES)
+"""Read whole by a follower, outside the services' groups (the leases are written all the time)."""
+
+
 def undrained(settings: ServiceSettings) -> list[str]:
     """What keeps the pipeline from being drained: ``group topic/partition committed<end``, or a
     group missing."""
@@ -204,7 +208,7 @@ def undrained(settings: ServiceSettings) -> list[str]:
             inputs = [
                 TopicPartition(topic_name(t, settings.topic_namespace), p)
                 for t in TOPICS
-                if service in t.consumers and t is not SCHEDULE_STATE  # read by a follower
+                if service in t.consumers and t not in FOLLOWED
                 for p in range(t.partitions)
             ]
             ends = consumer.end_offsets(inputs or list(committed or {}))
