@@ -51,7 +51,8 @@ class ProgressData(OutgoingModel):
         min_length=1,
         max_length=200,
         description="What has progressed: an agency topic's partition ('aw.seizures/2') or a "
-        "stage's partition ('substance_resolver/4')",
+        "stage's partition ('substance_resolver/4'); 'lease:<origin>' only makes the reader look "
+        "again (that origin's idle word is trusted again: its worker stands by it)",
     )
     through: AwareDatetime | None = Field(
         default=None,

@@ -174,7 +174,7 @@ SCHEDULE_CHANGES = Topic(
     cleanup_policy="delete",
     retention_ms=TWO_YEARS_MS,
     description="A substance's legal status changed in a jurisdiction (proposed, enacted, ...).",
-    producers=("schedule_registry",),
+    producers=("schedule_registry", "analogue_monitor"),  # the monitor: 'look again' records
     consumers=("analogue_monitor",),
 )
 

@@ -36,7 +36,7 @@ from faust.types import TP, EventT, Message
 from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData, ProgressReported, progress_key
-from contracts.topics import LEASES, Topic
+from contracts.topics import LEASES, PROGRESS, Topic
 from services.domain.ordering import (
     Bound,
     Key,
@@ -157,6 +157,11 @@ class Leases:
         self._stamped: dict[str, float] = {}
         self._follower = CompactedFollower(service.settings, LEASES, self._on_record)
         self._following = False
+        self._listeners: list[Callable[[str], None]] = []
+
+    def on_renewed(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(origin)`` when an origin's lease comes into force again."""
+        self._listeners.append(listener)
 
     def follow(self) -> None:
         """Read the leases (a stage that trusts idle words does)."""
@@ -166,7 +171,11 @@ class Leases:
 
     def _on_record(self, key: bytes, value: bytes | None, timestamp_ms: int) -> None:
         source = key.decode()
+        was = self.fresh(source)
         self._stamped[source] = max(self._stamped.get(source, 0.0), timestamp_ms / 1000)
+        if not was and self.fresh(source):
+            for listener in self._listeners:
+                listener(source)
 
     def fresh(self, source: str) -> bool:
         """Whether ``source``'s worker has stood by its word within the lease."""
@@ -396,6 +405,8 @@ class OrderedStage:
         self.on_late = on_late
         self._partitions: dict[int, _Partition] = {}
         self._sender = _Sender(service)
+        self._nudges: set[str] = set()
+        assert PROGRESS in topics[-1].value_types, "progress travels on the last input topic"
         service.metrics.late_inputs.labels(name)  # from 0, so that an increase counts the first
         service.metrics.held_inputs.labels(name).set(0)
         channel = service.reads(name, *topics)
@@ -415,6 +426,8 @@ class OrderedStage:
         service.register_changelog(self._heard)
         self._leases = leases(service)
         self._leases.follow()
+        self._leases.on_renewed(self._lease_renewed)
+        service.app.timer(interval=service.settings.progress_interval_s)(self._nudge)
         if report_to is not None:
             service.app.timer(interval=service.settings.idle_lease_s / 3)(self._renew)
 
@@ -444,6 +457,8 @@ class OrderedStage:
             part.behind.pop(message.tp, None)
         if decoded is None:
             await stream.ack(event)
+        elif isinstance(decoded, ProgressReported) and decoded.data.origin.startswith(NUDGE):
+            await stream.ack(event)  # nothing to keep: the partition looks again, below
         elif isinstance(decoded, ProgressReported) and _passed(self.service, message) is not None:
             # Said after a message this worker's stream passed over unread: that message is read
             # again, and this record after it.
@@ -541,6 +556,22 @@ class OrderedStage:
             for source, said in part.heard.items()
         }
 
+    def _lease_renewed(self, source: str) -> None:
+        self._nudges.add(source)
+
+    async def _nudge(self) -> None:
+        """An idle word that was not trusted for want of a lease is trusted again: a partition
+        holding it reads nothing more at the end of a burst, so it is sent a record
+        (``lease:<origin>``, on the stage's last input topic) that makes it look again."""
+        due, self._nudges = self._nudges, set()
+        channel = self.service.topic(self.topics[-1])
+        for k in self.owned() if due else ():
+            part = self._partitions.get(k)
+            idle = sorted(s for s in due if part is not None and _idle(part.heard.get(s)))
+            if idle:
+                record = progress_record(self.service.name, k, NUDGE + idle[0], Progress(None), {})
+                await channel.send(key=progress_key(k).encode(), value=encode(record), partition=k)
+
     async def _renew(self) -> None:
         """Stand by what this worker's partitions of the stage have said."""
         owned = {origin(self.service.name, k) for k in self.owned()}
@@ -609,6 +640,15 @@ class OrderedStage:
         self._partitions.clear()
         self._sender.forget()
         self.service.app.consumer.release_holds()  # type: ignore[attr-defined]
+
+
+NUDGE = "lease:"
+"""The origin of a record that only makes a stage partition look again
+(:meth:`OrderedStage._nudge`)."""
+
+
+def _idle(said: Progress | None) -> bool:
+    return said is not None and said.idle
 
 
 def _passed(service: StreamService, message: Message) -> int | None:

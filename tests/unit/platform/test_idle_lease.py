@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contracts.topics import DETECTIONS, LAB_RESULTS
+from contracts.topics import DETECTIONS, LAB_RESULTS, SEIZURE_ITEMS
 from services.domain.ordering import Progress, Until, frontier
 from services.platform.metrics import ServiceMetrics
 from services.platform.ordered import OrderedStage, _Sender, leases
@@ -40,7 +40,9 @@ async def _handled(*args: object) -> bool:
 
 @pytest.fixture
 def stage(service: StreamService) -> OrderedStage:
-    return OrderedStage(service, "leases", [LAB_RESULTS], lambda k: ORIGINS, _handled)
+    return OrderedStage(
+        service, "leases", [LAB_RESULTS, SEIZURE_ITEMS], lambda k: ORIGINS, _handled
+    )
 
 
 def lease(stage: OrderedStage, source: str, age_s: float) -> None:
@@ -106,3 +108,38 @@ def test_a_worker_stands_by_the_words_it_said_on_what_it_reads_now(service, monk
 
     sender.forget()  # a rebalance: nothing stands until it is said again
     assert sender.standing({"lease_test/1"}) == {}
+
+
+def test_a_partition_holding_an_idle_word_is_told_to_look_again_when_its_lease_comes(
+    stage, service, monkeypatch
+):
+    # At the end of a burst nothing more is read: an idle word read before its lease would
+    # hold what the partition holds for good. The lease's coming makes the partition look again.
+    channel = _Channel()
+    monkeypatch.setattr(service, "topic", lambda topic: channel)
+    monkeypatch.setattr(stage, "owned", lambda: [1, 2])
+    stage.partition(1).heard = {ORIGINS[0]: Progress(NOV_5, idle=True)}
+    stage.partition(2).heard = {ORIGINS[0]: Progress(NOV_5)}  # busy: it needs no lease
+
+    lease(stage, ORIGINS[0], 0.0)
+    lease(stage, ORIGINS[0], 0.0)  # renewed: not new
+    asyncio.run(stage._nudge())
+    assert channel.sent == [(b"progress:1", 1)]
+    channel.sent.clear()
+    asyncio.run(stage._nudge())
+    assert channel.sent == []  # once
+
+    stage._leases._stamped[ORIGINS[0]] -= service.settings.idle_lease_s + 1  # it ran out
+    lease(stage, ORIGINS[0], 0.0)  # its worker stands by it again
+    asyncio.run(stage._nudge())
+    assert channel.sent == [(b"progress:1", 1)]
+
+
+def test_a_look_again_record_is_a_progress_record_of_the_contract():
+    from contracts.codec import decode
+    from services.platform.ordered import NUDGE, progress_record
+
+    record = progress_record(
+        "analogue_monitor", 3, NUDGE + "substance_resolver/1", Progress(None), {}
+    )
+    assert decode(record.model_dump_json().encode(), accept=DETECTIONS.types) == record
