@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import KafkaError
 
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
@@ -196,33 +197,44 @@ def undrained(settings: ServiceSettings) -> list[str]:
         bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
     )
     try:
-        groups = [
-            g["group_id"]
-            for g in admin.list_groups()
-            if g["group_id"].startswith(settings.topic_namespace)
-        ]
-        behind = []
-        offsets = admin.list_group_offsets(dict.fromkeys(groups))
-        for group, committed in offsets.items():
-            service = group.rpartition(".")[2]
-            inputs = [
-                TopicPartition(topic_name(t, settings.topic_namespace), p)
-                for t in TOPICS
-                if service in t.consumers and t not in FOLLOWED
-                for p in range(t.partitions)
-            ]
-            ends = consumer.end_offsets(inputs or list(committed or {}))
-            for tp, end in ends.items():
-                done = committed.get(tp) if committed else None
-                at = done.offset if done is not None else 0
-                if at < end:
-                    behind.append(f"{service} {tp.topic}/{tp.partition} {at}<{end}")
-        if len(groups) < len(PIPELINE):
-            behind.append(f"{len(groups)} groups of {len(PIPELINE)}")
-        return behind
+        return _undrained(settings, admin, consumer)
+    except (KafkaError, KeyError) as error:
+        # A broker just started is still loading its group coordinator, and kafka-python's
+        # end_offsets gives a KeyError for a partition whose leader it does not know yet: not
+        # drained yet, asked again.
+        return [f"not known yet: {error!r}"]
     finally:
         consumer.close()
         admin.close()
+
+
+def _undrained(
+    settings: ServiceSettings, admin: KafkaAdminClient, consumer: KafkaConsumer
+) -> list[str]:
+    groups = [
+        g["group_id"]
+        for g in admin.list_groups()
+        if g["group_id"].startswith(settings.topic_namespace)
+    ]
+    behind = []
+    offsets = admin.list_group_offsets(dict.fromkeys(groups))
+    for group, committed in offsets.items():
+        service = group.rpartition(".")[2]
+        inputs = [
+            TopicPartition(topic_name(t, settings.topic_namespace), p)
+            for t in TOPICS
+            if service in t.consumers and t not in FOLLOWED
+            for p in range(t.partitions)
+        ]
+        ends = consumer.end_offsets(inputs or list(committed or {}))
+        for tp, end in ends.items():
+            done = committed.get(tp) if committed else None
+            at = done.offset if done is not None else 0
+            if at < end:
+                behind.append(f"{service} {tp.topic}/{tp.partition} {at}<{end}")
+    if len(groups) < len(PIPELINE):
+        behind.append(f"{len(groups)} groups of {len(PIPELINE)}")
+    return behind
 
 
 def settled_alerts(
