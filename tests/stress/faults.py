@@ -629,7 +629,15 @@ class Comparison:
 
     @property
     def same(self) -> bool:
-        return not (self.lost or self.extra or self.conflicts or self.gaps or self.state_diffs)
+        """The golden run's alerts exactly: every version with the same body (issue 11)."""
+        return not (
+            self.lost
+            or self.extra
+            or self.conflicts
+            or self.gaps
+            or self.state_diffs
+            or self.body_diffs
+        )
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -646,10 +654,10 @@ class Comparison:
             "body_diffs": len(self.body_diffs),
         }
 
-    def explain(self, bodies: bool = False) -> str:
-        names = ["lost", "extra", "conflicts", "gaps", "state_diffs"]
+    def explain(self) -> str:
+        names = ["lost", "extra", "conflicts", "gaps", "state_diffs", "body_diffs"]
         parts = []
-        for name in names + (["body_diffs"] if bodies else []):
+        for name in names:
             found = getattr(self, name)
             if found:
                 parts.append(f"{name} ({len(found)}): " + "; ".join(found[:6]))

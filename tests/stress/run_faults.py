@@ -98,7 +98,6 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each worker fault point")
     parser.add_argument("--only", action="append", help="only this fault point (repeatable)")
     parser.add_argument("--no-pause", action="store_true", help="publish on during recovery")
-    parser.add_argument("--bodies", action="store_true", help="print versions that differ")
     parser.add_argument("--skip-brokers", action="store_true", help="no broker restart, no cluster")
     args = parser.parse_args()
     pause = not args.no_pause
@@ -144,8 +143,8 @@ def main() -> int:
             f" stalls={len(info['watchdog'])} recovered_s={recovered} {info['seconds']}s",
             flush=True,
         )
-        if not c.same or args.bodies:
-            print("   " + c.explain(args.bodies).replace("\n", "\n   ")[:3000], flush=True)
+        if not c.same:
+            print("   " + c.explain().replace("\n", "\n   ")[:3000], flush=True)
 
     with own_broker(work / "kafka") as (bootstrap, restart):
         golden, info = one_run(bootstrap, work, "golden", [], pause=pause)

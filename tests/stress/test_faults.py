@@ -6,8 +6,9 @@ alert, with detections in flight, right after a schedule snapshot, a second work
 and restarted; again on a broker of the test's own that is stopped and started on the same data
 mid-year; and on a 3-broker cluster of its own (replication 3, min ISR 2) that loses a node
 mid-year and gets it back later. Each time: every
-alert of the golden run and no other, with its lifecycle, updates and final status; no version
-with two different bodies; versions 1..n; the same final state of every service's table
+alert of the golden run and no other, with its lifecycle, updates and final status; every version
+with exactly the golden run's body (type, event time, counts, regions, reason: issue 11); no
+version with two different bodies; versions 1..n; the same final state of every service's table
 (``faults.compare``).
 
 The short version of ``make stress`` (``tests/stress/run_faults.py``), which runs every point,
