@@ -176,7 +176,7 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="cannabinoids-cyclohexylphenols",
         family="synthetic cannabinoid receptor agonists",
-        smarts="[OX2H1]-c1ccc(-[CX4])cc1-[CX4;R1]1-[CX4]-[CX4](-[OX2])-[CX4]-[CX4]-[CX4]-1",
+        smarts="[OX2H1]-c1cc(-[CX4])ccc1-[CX4;R1]1-[CX4]-[CX4](-[OX2])-[CX4]-[CX4]-[CX4]-1",
         description=(
             "Any 2-(3-hydroxycyclohexyl)phenol substituted at the 5-position of the phenol ring "
             "by an alkyl group (the CP 47,497 type)."

@@ -210,3 +210,22 @@ def test_every_rule_compiles_has_a_unique_name_and_words() -> None:
         assert len(rule.description) > 40
     assert set(FAMILIES) == {rule.family for rule in FAMILY_RULES}
     assert all(rules_of(family) for family in FAMILIES)
+
+
+def medicine(name: str, not_controlled: list[dict[str, str]]) -> Chem.Mol:
+    [row] = [r for r in not_controlled if r["name"] == name]
+    return standardise(row["smiles"]).mol
+
+
+def test_cyclohexylphenols_carry_the_alkyl_chain_para_to_the_cyclohexyl(not_controlled) -> None:
+    # The 5-alkyl-2-(3-hydroxycyclohexyl)phenols of the CP 47,497 type; the pattern once put the
+    # chain para to the hydroxyl, and matched no real structure.
+    rule = compile_group(rule_named("cannabinoids-cyclohexylphenols"))
+    cp_47497 = "CCCCCCC(C)(C)c1ccc([C@@H]2CCC[C@H](O)C2)c(O)c1"
+    cp_55940 = "CCCCCCC(C)(C)c1ccc([C@@H]2C[C@H](O)CC[C@H]2CCCO)c(O)c1"
+    regioisomer = "CCCCCCC(C)(C)c1ccc(O)c(C2CCCC(O)C2)c1"  # chain para to the hydroxyl
+    assert rule.match(standardise(cp_47497).mol) is not None
+    assert rule.match(standardise(cp_55940).mol) is not None
+    assert rule.match(standardise(regioisomer).mol) is None
+    # A phenol with a cyclohexanol, a medicine: the cyclohexyl is not on the ring.
+    assert rule.match(medicine("desvenlafaxine", not_controlled)) is None
