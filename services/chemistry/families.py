@@ -38,6 +38,12 @@ _SETRON_HEAD = "[CX3](=O)-[#7,#8]-[CX4;R]~[CX4;R]~[CX4;R2]~[NX3;R2]"
 """An amide or ester of a bridged bicyclic amine (granisetron, tropisetron): the 5-HT3
 antagonists' head, not a synthetic cannabinoid's."""
 
+_AZOLE_1_ALKYL = "c1:[c,n]:n(-[CX4]):c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
+"""An indole, indazole or azaindole from its 3-position, an sp3 carbon on the 1-nitrogen."""
+
+_INDOLE_2_ALKYL = "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"
+"""A 3-carbonyl indole with a 2-alkyl group larger than methyl (umifenovir), not a cannabinoid."""
+
 FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="cathinones",
@@ -57,7 +63,7 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             "[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
             ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
         ),
-        exclusions=[_SETRON_HEAD, "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"],
+        exclusions=[_SETRON_HEAD, _INDOLE_2_ALKYL],
         description=(
             "Any 1-substituted indole, indazole or azaindole carrying at the 3-position a carbonyl "
             "group (ketone, carboxamide or carboxylic ester), whatever the substituents; excepted "
@@ -109,6 +115,24 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         description=(
             "Any 1-substituted indole, indazole or azaindole carrying at the 3-position an "
             "acetyl group (arylacetyl ketone, acetamide or acetic ester)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-azole-3-carboxylic-acids",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            f"[CX3](=O)(-[OX2H1,OX1-])-[$({_AZOLE_1_ALKYL}),$([CH2]-{_AZOLE_1_ALKYL}),"
+            "$(c1n(-[CX4])nc2ccccc12)]"
+        ),
+        exclusions=[_INDOLE_2_ALKYL, "n-[CH2]-c1ccc(-[F,Cl,Br,I])cc1-[F,Cl,Br,I]"],
+        description=(
+            "Any indole, indazole or azaindole carrying an alkyl, cycloalkylmethyl or benzyl "
+            "group at the 1-position (or, for indazoles, the 2-position) and a carboxylic or "
+            "acetic acid at the 3-position: the acids that are the synthetic cannabinoids' "
+            "precursors (one amide or ester coupling away) and their ester-hydrolysis "
+            "metabolites; not an agonist itself, so outside the legal wording of the carbonyl "
+            "clauses, and evidence of the family only. Excepted are indoles with a 2-alkyl group "
+            "larger than methyl and 1-(2,4-dihalobenzyl) compounds (lonidamine, a medicine)."
         ),
     ),
     GroupDefinition(

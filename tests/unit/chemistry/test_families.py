@@ -229,3 +229,28 @@ def test_cyclohexylphenols_carry_the_alkyl_chain_para_to_the_cyclohexyl(not_cont
     assert rule.match(standardise(regioisomer).mol) is None
     # A phenol with a cyclohexanol, a medicine: the cyclohexyl is not on the ring.
     assert rule.match(medicine("desvenlafaxine", not_controlled)) is None
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "CCCCCn1cc(C(=O)O)c2ccccc21",  # 1-pentylindole-3-carboxylic acid (PB-22 precursor)
+        "O=C(O)c1nn(CC2CCCCC2)c2ccccc12",  # AB-CHMINACA's acid
+        "O=C(O)c1nn(CCCCF)c2ccccc12",  # 4F-MDMB-BINACA's acid
+        "O=C(O)Cc1cn(Cc2ccc(F)cc2)c2ccccc12",  # an acetic acid, 1-(4-fluorobenzyl)
+    ],
+)
+def test_cannabinoid_acids_are_of_the_family(smiles: str) -> None:
+    rule = compile_group(rule_named("cannabinoids-azole-3-carboxylic-acids"))
+    assert rule.match(standardise(smiles).mol) is not None
+
+
+def test_cannabinoid_acids_spare_lonidamine_and_indometacin(not_controlled) -> None:
+    rule = compile_group(rule_named("cannabinoids-azole-3-carboxylic-acids"))
+    lonidamine = medicine("lonidamine", not_controlled)  # 1-(2,4-dichlorobenzyl), excepted
+    assert lonidamine.HasSubstructMatch(rule.pattern)
+    assert rule.excluded_by(lonidamine) == "n-[CH2]-c1ccc(-[F,Cl,Br,I])cc1-[F,Cl,Br,I]"
+    indometacin = medicine("indometacin", not_controlled)  # a 1-acyl indole: no 1-alkyl group
+    assert not indometacin.HasSubstructMatch(rule.pattern)
+    tropisetron = medicine("tropisetron", not_controlled)  # an ester, of a 1H-indole
+    assert rule.match(tropisetron) is None
