@@ -28,7 +28,13 @@ _AMINE = "[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
 _CHAIN_AMINE = "[NX3;!R;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
 """A basic amine nitrogen outside any ring: hydrogen, alkyl or benzyl substituents only."""
 
-_NOT_BETA_OXYGEN = "[CX4;!$(C-[OX2])]"
+_NOT_BETA_HYDROXY = "[CX4;!$(C-[OX2H1])]"
+"""The phenethylamine's beta carbon, not bearing a hydroxyl (the adrenergic medicines: methoxamine,
+midodrine); a beta-methoxy group (the BOx series) is a hallucinogen's."""
+
+_RING_ALKYL_ALKOXY_HALIDE = "$(c-[F,Cl,Br,I]),$(c-[CX4;!$(C-[!#6])]),$(c-[OX2]-[CX4])"
+"""An aromatic carbon carrying a halide, an alkyl (no heteroatom on its first carbon: not CF3) or
+an alkoxy or alkylenedioxy group."""
 
 _ERGOLINE_8 = "[#6]1~[#6]~[#7]~[#6]2~[#6]~c3c[nX3]c4cccc(c34)~[#6]~2~[#6]~1"
 """The ergoline ring system from its 8-position (bonds left open: 9,10-didehydro or not)."""
@@ -305,11 +311,11 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="phenethylamines-2c-nbome",
         family="phenethylamines",
-        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1c(-[OX2])ccc(-[OX2])c1",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_HYDROXY}-c1c(-[OX2])ccc(-[OX2])c1",
         description=(
             "Any 2-(2,5-dialkoxyphenyl)ethylamine, whatever the substituents at the 4-position, "
-            "on the alpha carbon or on the nitrogen (2C, DOx and NBOMe series); beta-oxygenated "
-            "compounds excepted."
+            "on the alpha carbon, the beta carbon or the nitrogen (2C, DOx, BOx and NBOMe "
+            "series); beta-hydroxy compounds (methoxamine, midodrine) excepted."
         ),
     ),
     GroupDefinition(
@@ -348,12 +354,33 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="phenethylamines-ring-substituted",
+        family="phenethylamines",
+        smarts=(
+            "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
+            "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH2]),$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
+            f"-[CH2;!R]-[c;$(c1ccccc1);$(c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),"
+            f"$(c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),$(c:c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}])]"
+        ),
+        exclusions=["CNC(C)Cc1ccccc1OC"],
+        description=(
+            "Any compound (not being methoxyphenamine) structurally derived from "
+            "phenethylamine, an N-alkylphenethylamine, alpha-methylphenethylamine, an "
+            "N-alkyl-alpha-methylphenethylamine, "
+            "alpha-ethylphenethylamine or an N-alkyl-alpha-ethylphenethylamine by substitution "
+            "in the ring to any extent with alkyl, alkoxy, alkylenedioxy or halide substituents, "
+            "whether or not further substituted in the ring by other univalent substituents "
+            "(the UK Misuse of Drugs Act 1971 generic clause; here N-alkyl is methyl to propyl)."
+        ),
+    ),
+    GroupDefinition(
         name="phenethylamines-scalines",
         family="phenethylamines",
-        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_HYDROXY}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",
         description=(
             "Any 2-(3,4,5-trialkoxyphenyl)ethylamine (mescaline and the 'scalines'), whatever the "
-            "alkoxy groups or the substituents on the alpha carbon or nitrogen."
+            "alkoxy groups or the substituents on the alpha carbon, the beta carbon or the "
+            "nitrogen; beta-hydroxy compounds excepted."
         ),
     ),
     GroupDefinition(

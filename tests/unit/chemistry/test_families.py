@@ -254,3 +254,40 @@ def test_cannabinoid_acids_spare_lonidamine_and_indometacin(not_controlled) -> N
     assert not indometacin.HasSubstructMatch(rule.pattern)
     tropisetron = medicine("tropisetron", not_controlled)  # an ester, of a 1H-indole
     assert rule.match(tropisetron) is None
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "COc1ccc(CCN)cc1OC",  # 3,4-dimethoxyphenethylamine (DMPEA)
+        "CCC(N)Cc1ccc2c(c1)OCO2",  # BDB, an alpha-ethyl
+        "CC(N)Cc1c2ccoc2c(Br)c2ccoc12",  # bromo-dragonfly, ring-substituted by a bromide
+        "CCNC(C)Cc1ccc(F)cc1",  # 4-fluoroethamphetamine
+    ],
+)
+def test_ring_substituted_phenethylamines_as_the_uk_clause_words_them(smiles: str) -> None:
+    rule = compile_group(rule_named("phenethylamines-ring-substituted"))
+    assert rule.match(standardise(smiles).mol) is not None
+
+
+def test_ring_substituted_phenethylamines_spare_methoxyphenamine_and_the_medicines(
+    not_controlled,
+) -> None:
+    rule = compile_group(rule_named("phenethylamines-ring-substituted"))
+    methoxyphenamine = standardise("CNC(C)Cc1ccccc1OC").mol  # excepted by name in the UK clause
+    assert rule.excluded_by(methoxyphenamine) == "CNC(C)Cc1ccccc1OC"
+    for name in ("methoxamine", "hordenine", "tyramine", "tamsulosin", "dopamine"):
+        # a beta-hydroxyl, two N-methyls, a hydroxyl only, an aryloxyethyl on the nitrogen
+        assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_a_beta_methoxy_2c_is_a_phenethylamine_a_beta_hydroxy_medicine_is_not(
+    not_controlled,
+) -> None:
+    rule = compile_group(rule_named("phenethylamines-2c-nbome"))
+    bod = standardise("COc1cc(C(CN)OC)c(OC)cc1C").mol  # BOD, beta-methoxy-2C-D
+    assert rule.match(bod) is not None
+    for name in ("methoxamine", "midodrine"):  # 2,5-dimethoxy, beta-hydroxy
+        mol = medicine(name, not_controlled)
+        assert mol.HasSubstructMatch(Chem.MolFromSmarts("c1c(-[OX2])ccc(-[OX2])c1"))
+        assert rule.match(mol) is None, name
