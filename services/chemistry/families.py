@@ -303,6 +303,17 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="benzodiazepines-5-aryl",
+        family="designer benzodiazepines",
+        smarts="[#6;a]-[#6;R]1~[#7]~[#6]~[#6]~[#7]~[#6;a]:[#6;a]-1",
+        description=(
+            "Any 5-aryl-1,4-diazepine fused at the 6,7-bond to an aromatic ring, whatever the "
+            "saturation of the 4,5-bond: besides the 4,5-didehydro compounds above, the "
+            "4,5-dihydro, 4-substituted and oxazolo[3,2-d]-fused ones (cloxazolam, flutazolam, "
+            "haloxazolam, ketazolam), which open to the former in the body."
+        ),
+    ),
+    GroupDefinition(
         name="benzodiazepines-1,5-diones",
         family="designer benzodiazepines",
         smarts="[#8]=[#6]1-[#6]-[#6](=[#8])-[#7](-a)-c2ccccc2-[#7]-1",

@@ -291,3 +291,23 @@ def test_a_beta_methoxy_2c_is_a_phenethylamine_a_beta_hydroxy_medicine_is_not(
         mol = medicine(name, not_controlled)
         assert mol.HasSubstructMatch(Chem.MolFromSmarts("c1c(-[OX2])ccc(-[OX2])c1"))
         assert rule.match(mol) is None, name
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "O=C1CN2CCOC2(c2ccccc2Cl)c2cc(Cl)ccc2N1",  # cloxazolam, oxazolo-fused
+        "O=C1CN2CCOC2(c2ccccc2F)c2cc(Cl)ccc2N1CCO",  # flutazolam
+        "CN1C(=O)CN(C(N)=O)C(c2ccccc2)c2cc(Cl)ccc21",  # a 4-carbamoyl-4,5-dihydro diazepam
+    ],
+)
+def test_benzodiazepines_with_a_saturated_4_5_bond(smiles: str) -> None:
+    rule = compile_group(rule_named("benzodiazepines-5-aryl"))
+    assert rule.match(standardise(smiles).mol) is not None
+
+
+def test_benzodiazepines_5_aryl_leave_out_the_other_diazepines(not_controlled) -> None:
+    rule = compile_group(rule_named("benzodiazepines-5-aryl"))
+    # a 2,3-benzodiazepine, a dibenzodiazepine, a thienobenzodiazepine, a 5-oxo imidazo one
+    for name in ("tofisopam", "clozapine", "olanzapine", "flumazenil"):
+        assert rule.match(medicine(name, not_controlled)) is None, name
