@@ -195,6 +195,17 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="cannabinoids-sulfamoylbenzoates",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[#6;a]-[OX2]-[CX3](=O)-c1cccc(-[SX4](=O)(=O)-[NX3])c1",
+        description=(
+            "Any aryl ester of a 3-sulfamoylbenzoic acid, whatever the other substituents (QMPSB, "
+            "QMMSB, QMiPSB, 2F-QMPSB: the German NpSG's group of compounds derived from "
+            "3-sulfonylamidobenzoic acid); the amides (indapamide) and the acids (the diuretics "
+            "bumetanide, furosemide) fall outside."
+        ),
+    ),
+    GroupDefinition(
         name="cannabinoids-classical",
         family="synthetic cannabinoid receptor agonists",
         smarts="[#6]1~[#6]~[#6]~[#6]2~[#6](~[#6]~1)-c1c(-[OX2])cc(-[#6])cc1-[OX2]-[#6]-2",

@@ -311,3 +311,14 @@ def test_benzodiazepines_5_aryl_leave_out_the_other_diazepines(not_controlled) -
     # a 2,3-benzodiazepine, a dibenzodiazepine, a thienobenzodiazepine, a 5-oxo imidazo one
     for name in ("tofisopam", "clozapine", "olanzapine", "flumazenil"):
         assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_sulfamoylbenzoates_are_the_esters_not_the_diuretics(not_controlled) -> None:
+    rule = compile_group(rule_named("cannabinoids-sulfamoylbenzoates"))
+    qmpsb = "Cc1ccc(C(=O)Oc2cccc3cccnc23)cc1S(=O)(=O)N1CCCCC1"
+    qmmsb = "Cc1ccc(C(=O)Oc2cccc3cccnc23)cc1S(=O)(=O)N1CCOCC1"
+    assert rule.match(standardise(qmpsb).mol) is not None
+    assert rule.match(standardise(qmmsb).mol) is not None
+    bumetanide = standardise("CCCCNc1cc(C(=O)O)cc(S(N)(=O)=O)c1Oc1ccccc1").mol  # an acid
+    assert rule.match(bumetanide) is None
+    assert rule.match(medicine("indapamide", not_controlled)) is None  # an amide
