@@ -91,15 +91,16 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         name="cannabinoids-tail-less-heads",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            "[CX3;!R](=O)(-[NX3H1]-[CX4](-[CX3](=O)-[#7,#8])-[#6])"
+            "[CX3;!R](=O)(-[NX3H1]-[$([CX4](-[CX3](=O)-[#7,#8])-[#6]),"
+            "$([CX4](-[CH3])(-[CH3])-c1ccccc1)])"
             "-[$(c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2),"
             "$([CH2]-c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2)]"
         ),
         description=(
             "Any indole, indazole or azaindole 3-carboxamide (or 3-acetamide) of an amino acid "
-            "amide or ester, substituted at the ring nitrogen or not: the 'tail-less' heads "
-            "(ADB-INACA, MDMB-INACA) sold to make synthetic cannabinoids by one alkylation, and "
-            "their alkylated products."
+            "amide or ester or of cumylamine (2-phenylpropan-2-amine), substituted at the ring "
+            "nitrogen or not: the 'tail-less' heads (ADB-INACA, MDMB-INACA, CUMYL-INACA) sold to "
+            "make synthetic cannabinoids by one alkylation, and their alkylated products."
         ),
     ),
     GroupDefinition(

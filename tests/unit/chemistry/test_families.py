@@ -322,3 +322,11 @@ def test_sulfamoylbenzoates_are_the_esters_not_the_diuretics(not_controlled) -> 
     bumetanide = standardise("CCCCNc1cc(C(=O)O)cc(S(N)(=O)=O)c1Oc1ccccc1").mol  # an acid
     assert rule.match(bumetanide) is None
     assert rule.match(medicine("indapamide", not_controlled)) is None  # an amide
+
+
+def test_cumyl_heads_are_tail_less_heads_granisetron_is_not(not_controlled) -> None:
+    rule = compile_group(rule_named("cannabinoids-tail-less-heads"))
+    cumyl_inaca = standardise("CC(C)(NC(=O)c1[nH]nc2ccccc12)c1ccccc1").mol
+    assert rule.match(cumyl_inaca) is not None
+    # An indazole-3-carboxamide of a bridged bicyclic amine, a medicine.
+    assert rule.match(medicine("granisetron", not_controlled)) is None
