@@ -174,6 +174,20 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="cannabinoids-naphthylmethyl-indoles-and-indenes",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[#6;!R](-c1cccc2ccccc12)~[$([#6]1~[#6]~[#6](-[CX4])~c2ccccc~21),"
+            "$(c1cn(-[#6;!$([CX3]=O)])c2ccccc12)]"
+        ),
+        description=(
+            "Any 1H-indol-3-yl-(1-naphthyl)methane substituted at the nitrogen atom of the "
+            "indole ring, and any 1-(1-naphthylmethyl)- or 1-(1-naphthylmethylene)indene "
+            "substituted at the 3-position by an alkyl group, whatever the further substituents "
+            "(the JWH-175 and JWH-176 types; the UK's 2009 generic cannabinoid clauses)."
+        ),
+    ),
+    GroupDefinition(
         name="cannabinoids-pyrazole-carboxamides",
         family="synthetic cannabinoid receptor agonists",
         smarts=("[CX3;!R](=O)(-[#7])-[c;$(c1:c:c(-a):n(-[CX4]):n:1),$(c1:c:c(-a):n:n:1-[CX4])]"),

@@ -330,3 +330,25 @@ def test_cumyl_heads_are_tail_less_heads_granisetron_is_not(not_controlled) -> N
     assert rule.match(cumyl_inaca) is not None
     # An indazole-3-carboxamide of a bridged bicyclic amine, a medicine.
     assert rule.match(medicine("granisetron", not_controlled)) is None
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "CCCCCC1=C/C(=C/c2cccc3ccccc23)c2ccccc21",  # JWH-176, a naphthylmethylene indene
+        "CCCCCn1cc(Cc2cccc3ccccc23)c2ccccc21",  # JWH-175, a naphthylmethyl indole
+    ],
+)
+def test_naphthylmethyl_indoles_and_indenes(smiles: str) -> None:
+    rule = compile_group(rule_named("cannabinoids-naphthylmethyl-indoles-and-indenes"))
+    assert rule.match(standardise(smiles).mol) is not None
+
+
+def test_naphthylmethyl_rule_leaves_out_naphazoline_and_the_nh_indole(not_controlled) -> None:
+    rule = compile_group(rule_named("cannabinoids-naphthylmethyl-indoles-and-indenes"))
+    assert (
+        rule.match(medicine("naphazoline", not_controlled)) is None
+    )  # a naphthylmethyl imidazoline
+    assert (
+        rule.match(standardise("c1ccc2c(Cc3c[nH]c4ccccc34)cccc2c1").mol) is None
+    )  # no N-substituent
