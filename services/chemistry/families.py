@@ -310,6 +310,20 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="tramadol-type",
+        family="aminomethylcyclohexanol opioids",
+        smarts=(
+            "[CX4;R1]1(-[OX2])(-c2ccccc2)-[CX4;R1](-[CH2]-[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);"
+            "!$(N-[N,O])])-[CX4;R1]-[CX4;R1]-[CX4;R1]-[CX4;R1]-1"
+        ),
+        description=(
+            "Any 2-(aminomethyl)-1-phenylcyclohexan-1-ol, its ethers and esters, whatever the "
+            "substituents of the ring and of the amine (tramadol, O-desmethyltramadol and their "
+            "analogues); venlafaxine and desvenlafaxine, whose aryl sits on the side chain, fall "
+            "outside."
+        ),
+    ),
+    GroupDefinition(
         name="nitazenes",
         family="2-benzylbenzimidazole opioids",
         smarts=f"c1ccc2c(c1)nc(-[CX4]-c1ccccc1)n2-[CX4]-[CX4]-{_AMINE}",

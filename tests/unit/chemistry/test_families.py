@@ -352,3 +352,11 @@ def test_naphthylmethyl_rule_leaves_out_naphazoline_and_the_nh_indole(not_contro
     assert (
         rule.match(standardise("c1ccc2c(Cc3c[nH]c4ccccc34)cccc2c1").mol) is None
     )  # no N-substituent
+
+
+def test_tramadol_type_takes_its_metabolite_not_venlafaxine(not_controlled) -> None:
+    rule = compile_group(rule_named("tramadol-type"))
+    o_desmethyltramadol = standardise("CN(C)CC1CCCCC1(O)c1cccc(O)c1").mol
+    assert rule.match(o_desmethyltramadol) is not None
+    for name in ("venlafaxine", "desvenlafaxine"):  # the aryl on the chain, not the ring
+        assert rule.match(medicine(name, not_controlled)) is None, name
