@@ -333,6 +333,15 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="nitazene-phenethyl-homologues",
+        family="2-benzylbenzimidazole opioids",
+        smarts=f"c1ccc2c(c1)nc(-[CX4]-[CX4]-c1ccccc1)n2-[CX4]-[CX4]-{_AMINE}",
+        description=(
+            "Any 2-(2-phenylethyl)benzimidazole carrying on the 1-nitrogen a 2-aminoethyl "
+            "group: the nitazenes' homologues with one more carbon between the rings."
+        ),
+    ),
+    GroupDefinition(
         name="benzodiazepines",
         family="designer benzodiazepines",
         smarts="[#6]-[#6]1=[#7]-[#6]~[#6]~[#7]~[#6;a]:[#6;a]-1",
@@ -354,10 +363,15 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
-        name="benzodiazepines-1,5-diones",
+        name="benzodiazepines-1-aryl-1,5-2-ones",
         family="designer benzodiazepines",
-        smarts="[#8]=[#6]1-[#6]-[#6](=[#8])-[#7](-a)-c2ccccc2-[#7]-1",
-        description="Any 1-aryl-1,5-benzodiazepine-2,4-dione (the clobazam type).",
+        smarts="[#8]=[#6]1-[#6]-[#6]-[#7]-[#6;a]:[#6;a]-[#7]-1-a",
+        description=(
+            "Any 1-aryl-1,5-diazepin-2-one fused at the 6,7-bond (the 5a,9a-bond of a "
+            "1,5-benzodiazepine) to an aromatic ring, whatever the 4-position (the clobazam "
+            "2,4-diones, the arfendazam 4,5-dihydro-2-ones, and their thieno- and pyrazolo "
+            "analogues)."
+        ),
     ),
     GroupDefinition(
         name="phenethylamines-2c-nbome",

@@ -360,3 +360,22 @@ def test_tramadol_type_takes_its_metabolite_not_venlafaxine(not_controlled) -> N
     assert rule.match(o_desmethyltramadol) is not None
     for name in ("venlafaxine", "desvenlafaxine"):  # the aryl on the chain, not the ring
         assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_1_aryl_1_5_benzodiazepinones_whatever_the_4_position(not_controlled) -> None:
+    rule = compile_group(rule_named("benzodiazepines-1-aryl-1,5-2-ones"))
+    clobazam = "CN1C(=O)CC(=O)N(c2ccccc2)c2cc(Cl)ccc21"
+    arfendazam = "CCOC(=O)N1CCC(=O)N(c2ccccc2)c2cc(Cl)ccc21"
+    assert rule.match(standardise(clobazam).mol) is not None
+    assert rule.match(standardise(arfendazam).mol) is not None
+    # A 1,4-benzodiazepinone without the 1-aryl group, and an acylated one, both medicines.
+    for name in ("pirenzepine", "clozapine"):
+        assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_nitazene_homologues_keep_the_aminoethyl_not_clemizole(not_controlled) -> None:
+    rule = compile_group(rule_named("nitazene-phenethyl-homologues"))
+    homologue = "CCN(CC)CCn1c(CCc2ccccc2)nc2cc([N+](=O)[O-])ccc21"
+    assert rule.match(standardise(homologue).mol) is not None
+    for name in ("clemizole", "bendazol"):  # a 1-benzyl and an N-H 2-benzylbenzimidazole
+        assert rule.match(medicine(name, not_controlled)) is None, name
