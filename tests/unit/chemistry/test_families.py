@@ -26,9 +26,9 @@ RULES = [compile_group(rule) for rule in FAMILY_RULES]
 
 RECALL_FLOOR = {
     "synthetic cathinones": 0.88,  # measured 109/120: the misses are iso-cathinones and amides
-    "synthetic cannabinoid receptor agonists": 0.85,  # 289/327: misses are tail-less precursors
-    "designer benzodiazepines": 0.85,  # 67/76: misses are aminobenzophenones, oxazolo types
-    "phenethylamines": 0.72,  # 75/99: misses are plain amphetamines (listed by name) and others
+    "synthetic cannabinoid receptor agonists": 0.92,  # 309/326: resorcinols, sulfonates, amides
+    "designer benzodiazepines": 0.92,  # 72/76: misses are aminobenzophenones, bretazenil
+    "phenethylamines": 0.82,  # 83/98: plain amphetamines (listed by name), ephedrines, others
     "Indolalkylamines": 0.9,  # 55/60: ergot alkaloids and secondary lysergamides are outside
     "arylcyclohexylamines": 0.92,  # 77/81
     "piperazines": 0.75,  # 9/12: trimetazidine excepted; a 2-arylpiperazine, a chloropropyl one
