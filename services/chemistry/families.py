@@ -439,6 +439,21 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="phenethylamines-heteroaryl-amphetamines",
+        family="phenethylamines",
+        smarts=(
+            "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
+            "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
+            "-[CH2;!R]-[c;r5;$(c:[s,o]),$(c:c:[s,o])]"
+        ),
+        description=(
+            "Any 1-(thienyl, furyl or benzofuran-2- or -3-yl)propan-2-amine or butan-2-amine "
+            "whose nitrogen carries at most a methyl, ethyl, propyl or isopropyl group "
+            "(methiopropamine, thiopropamine, 2-APBF): the amphetamines whose benzene ring is "
+            "a thiophene or furan, as the German NpSG's phenethylamine group admits."
+        ),
+    ),
+    GroupDefinition(
         name="phenethylamines-scalines",
         family="phenethylamines",
         smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_HYDROXY}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",

@@ -379,3 +379,14 @@ def test_nitazene_homologues_keep_the_aminoethyl_not_clemizole(not_controlled) -
     assert rule.match(standardise(homologue).mol) is not None
     for name in ("clemizole", "bendazol"):  # a 1-benzyl and an N-H 2-benzylbenzimidazole
         assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_heteroaryl_amphetamines_and_the_thiophene_medicines(not_controlled) -> None:
+    rule = compile_group(rule_named("phenethylamines-heteroaryl-amphetamines"))
+    methiopropamine = standardise("CNC(C)Cc1cccs1").mol
+    assert rule.match(methiopropamine) is not None
+    assert rule.match(standardise("CC(N)Cc1cc2ccccc2o1").mol) is not None  # 2-APBF
+    # A 2-(thienyl)ethylamine without the alpha-methyl, and an N-benzyl one, are outside.
+    assert rule.match(standardise("NCCc1cccs1").mol) is None
+    for name in ("pizotifen", "ketotifen"):  # thiophene medicines
+        assert rule.match(medicine(name, not_controlled)) is None, name
