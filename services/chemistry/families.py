@@ -44,9 +44,6 @@ _SETRON_HEAD = "[CX3](=O)-[#7,#8]-[CX4;R]~[CX4;R]~[CX4;R2]~[NX3;R2]"
 """An amide or ester of a bridged bicyclic amine (granisetron, tropisetron): the 5-HT3
 antagonists' head, not a synthetic cannabinoid's."""
 
-_AZOLE_1_ALKYL = "c1:[c,n]:n(-[CX4]):c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
-"""An indole, indazole or azaindole from its 3-position, an sp3 carbon on the 1-nitrogen."""
-
 _INDOLE_2_ALKYL = "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"
 """A 3-carbonyl indole with a 2-alkyl group larger than methyl (umifenovir), not a cannabinoid."""
 
@@ -80,11 +77,13 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="cannabinoids-2h-indazole-3-carbonyl",
         family="synthetic cannabinoid receptor agonists",
-        smarts="[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1n(-[#6;!$([CX3]=O)])nc2ccccc12",
+        smarts=(
+            "[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6]),OX2H1,OX1-])-c1n(-[#6;!$([CX3]=O)])nc2ccccc12"
+        ),
         exclusions=[_SETRON_HEAD],
         description=(
             "Any 2-substituted 2H-indazole carrying at the 3-position a carbonyl group (the "
-            "regioisomers of the indazole carboxamides and esters)."
+            "regioisomers of the indazole carboxamides and esters, and their acids)."
         ),
     ),
     GroupDefinition(
@@ -128,15 +127,15 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         name="cannabinoids-azole-3-carboxylic-acids",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            f"[CX3](=O)(-[OX2H1,OX1-])-[$({_AZOLE_1_ALKYL}),$([CH2]-{_AZOLE_1_ALKYL}),"
-            "$(c1n(-[CX4])nc2ccccc12)]"
+            "c1(-[$([CX3](=O)-[OX2H1,OX1-]),$([CH2]-[CX3](=O)-[OX2H1,OX1-])])"
+            ":[c,n]:n(-[CX4]):c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
         ),
         exclusions=[_INDOLE_2_ALKYL, "n-[CH2]-c1ccc(-[F,Cl,Br,I])cc1-[F,Cl,Br,I]"],
         description=(
             "Any indole, indazole or azaindole carrying an alkyl, cycloalkylmethyl or benzyl "
-            "group at the 1-position (or, for indazoles, the 2-position) and a carboxylic or "
-            "acetic acid at the 3-position: the acids that are the synthetic cannabinoids' "
-            "precursors (one amide or ester coupling away) and their ester-hydrolysis "
+            "group at the 1-position and a carboxylic or acetic acid at the 3-position: the "
+            "acids that are the synthetic cannabinoids' precursors (one amide or ester coupling "
+            "away) and their ester-hydrolysis "
             "metabolites; not an agonist itself, so outside the legal wording of the carbonyl "
             "clauses, and evidence of the family only. Excepted are indoles with a 2-alkyl group "
             "larger than methyl and 1-(2,4-dihalobenzyl) compounds (lonidamine, a medicine)."
@@ -177,8 +176,8 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         name="cannabinoids-naphthylmethyl-indoles-and-indenes",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            "[#6;!R](-c1cccc2ccccc12)~[$([#6]1~[#6]~[#6](-[CX4])~c2ccccc~21),"
-            "$(c1cn(-[#6;!$([CX3]=O)])c2ccccc12)]"
+            "[#6;!R;!$(*=[#8])](-c1cccc2ccccc12)~[#6;R]1~[#6]"
+            "~[$([#7]-[#6;!$([CX3]=O)]),$([#6]-[CX4])]~c2ccccc~21"
         ),
         description=(
             "Any 1H-indol-3-yl-(1-naphthyl)methane substituted at the nitrogen atom of the "
@@ -424,8 +423,9 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         smarts=(
             "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
             "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH2]),$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
-            f"-[CH2;!R]-[c;$(c1ccccc1);$(c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),"
-            f"$(c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),$(c:c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}])]"
+            f"-[CH2;!R]-[c;$(c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),"
+            f"$(c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),$(c:c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}])]1"
+            ":c:c:c:c:c:1"
         ),
         exclusions=["CNC(C)Cc1ccccc1OC"],
         description=(
@@ -444,7 +444,7 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         smarts=(
             "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
             "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
-            "-[CH2;!R]-[c;r5;$(c:[s,o]),$(c:c:[s,o])]"
+            "-[CH2;!R]-[c;r5;$(c:[s,o]),$(c:c:[s,o])]1:a:a:a:a:1"
         ),
         description=(
             "Any 1-(thienyl, furyl or benzofuran-2- or -3-yl)propan-2-amine or butan-2-amine "

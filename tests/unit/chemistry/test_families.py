@@ -390,3 +390,32 @@ def test_heteroaryl_amphetamines_and_the_thiophene_medicines(not_controlled) -> 
     assert rule.match(standardise("NCCc1cccs1").mol) is None
     for name in ("pizotifen", "ketotifen"):  # thiophene medicines
         assert rule.match(medicine(name, not_controlled)) is None, name
+
+
+def test_naphthylmethyl_rule_is_not_the_naphthoyl_clause() -> None:
+    # JWH-018, a naphthoylindole, is the baseline's own clause; the methyl rule leaves it there.
+    rule = compile_group(rule_named("cannabinoids-naphthylmethyl-indoles-and-indenes"))
+    assert rule.match(standardise("CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21").mol) is None
+
+
+@pytest.mark.parametrize(
+    ("smiles", "rule", "core"),
+    [
+        ("O=C(O)c1nn(CCCCF)c2ccccc12", "cannabinoids-azole-3-carboxylic-acids", "c1ccc2nncc2c1"),
+        ("COc1ccc(CCN)cc1OC", "phenethylamines-ring-substituted", "c1ccccc1"),
+        ("CNC(C)Cc1cccs1", "phenethylamines-heteroaryl-amphetamines", "c1ccsc1"),
+        (
+            "CCCCCC1=CC(=Cc2cccc3ccccc23)c2ccccc21",
+            "cannabinoids-naphthylmethyl-indoles-and-indenes",
+            "C1=CCc2ccccc21",
+        ),
+    ],
+)
+def test_a_rule_core_shows_the_ring_not_only_the_chain(smiles: str, rule: str, core: str) -> None:
+    # The core is what an alert shows as the family's core: the ring system must be in it.
+    mol = standardise(smiles).mol
+    atoms = compile_group(rule_named(rule)).match(mol)
+    assert atoms is not None
+    ring = mol.GetSubstructMatch(Chem.MolFromSmarts(core))  # the ring system, drawn as SMARTS
+    assert ring
+    assert set(ring) <= set(atoms)
