@@ -28,7 +28,13 @@ _AMINE = "[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
 _CHAIN_AMINE = "[NX3;!R;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]"
 """A basic amine nitrogen outside any ring: hydrogen, alkyl or benzyl substituents only."""
 
-_NOT_BETA_OXYGEN = "[CX4;!$(C-[OX2])]"
+_NOT_BETA_HYDROXY = "[CX4;!$(C-[OX2H1])]"
+"""The phenethylamine's beta carbon, not bearing a hydroxyl (the adrenergic medicines: methoxamine,
+midodrine); a beta-methoxy group (the BOx series) is a hallucinogen's."""
+
+_RING_ALKYL_ALKOXY_HALIDE = "$(c-[F,Cl,Br,I]),$(c-[CX4;!$(C-[!#6])]),$(c-[OX2]-[CX4])"
+"""An aromatic carbon carrying a halide, an alkyl (no heteroatom on its first carbon: not CF3) or
+an alkoxy or alkylenedioxy group."""
 
 _ERGOLINE_8 = "[#6]1~[#6]~[#7]~[#6]2~[#6]~c3c[nX3]c4cccc(c34)~[#6]~2~[#6]~1"
 """The ergoline ring system from its 8-position (bonds left open: 9,10-didehydro or not)."""
@@ -37,6 +43,9 @@ _ERGOLINE = _ERGOLINE_8.replace("[#6]1", "[#6;R]1", 1)
 _SETRON_HEAD = "[CX3](=O)-[#7,#8]-[CX4;R]~[CX4;R]~[CX4;R2]~[NX3;R2]"
 """An amide or ester of a bridged bicyclic amine (granisetron, tropisetron): the 5-HT3
 antagonists' head, not a synthetic cannabinoid's."""
+
+_INDOLE_2_ALKYL = "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"
+"""A 3-carbonyl indole with a 2-alkyl group larger than methyl (umifenovir), not a cannabinoid."""
 
 FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
@@ -57,7 +66,7 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
             "[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1:[c,n]:n(-[#6;!$([CX3]=O)])"
             ":c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
         ),
-        exclusions=[_SETRON_HEAD, "[CX3](=O)-c1c(-[CX4;!$([CH3])])n(-[#6])c2ccccc12"],
+        exclusions=[_SETRON_HEAD, _INDOLE_2_ALKYL],
         description=(
             "Any 1-substituted indole, indazole or azaindole carrying at the 3-position a carbonyl "
             "group (ketone, carboxamide or carboxylic ester), whatever the substituents; excepted "
@@ -68,26 +77,29 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="cannabinoids-2h-indazole-3-carbonyl",
         family="synthetic cannabinoid receptor agonists",
-        smarts="[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6])])-c1n(-[#6;!$([CX3]=O)])nc2ccccc12",
+        smarts=(
+            "[CX3;!R](=O)(-[#6,#7,$([OX2H0]-[#6]),OX2H1,OX1-])-c1n(-[#6;!$([CX3]=O)])nc2ccccc12"
+        ),
         exclusions=[_SETRON_HEAD],
         description=(
             "Any 2-substituted 2H-indazole carrying at the 3-position a carbonyl group (the "
-            "regioisomers of the indazole carboxamides and esters)."
+            "regioisomers of the indazole carboxamides and esters, and their acids)."
         ),
     ),
     GroupDefinition(
         name="cannabinoids-tail-less-heads",
         family="synthetic cannabinoid receptor agonists",
         smarts=(
-            "[CX3;!R](=O)(-[NX3H1]-[CX4](-[CX3](=O)-[#7,#8])-[#6])"
+            "[CX3;!R](=O)(-[NX3H1]-[$([CX4](-[CX3](=O)-[#7,#8])-[#6]),"
+            "$([CX4](-[CH3])(-[CH3])-c1ccccc1)])"
             "-[$(c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2),"
             "$([CH2]-c1:[c,n]:n:c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2)]"
         ),
         description=(
             "Any indole, indazole or azaindole 3-carboxamide (or 3-acetamide) of an amino acid "
-            "amide or ester, substituted at the ring nitrogen or not: the 'tail-less' heads "
-            "(ADB-INACA, MDMB-INACA) sold to make synthetic cannabinoids by one alkylation, and "
-            "their alkylated products."
+            "amide or ester or of cumylamine (2-phenylpropan-2-amine), substituted at the ring "
+            "nitrogen or not: the 'tail-less' heads (ADB-INACA, MDMB-INACA, CUMYL-INACA) sold to "
+            "make synthetic cannabinoids by one alkylation, and their alkylated products."
         ),
     ),
     GroupDefinition(
@@ -109,6 +121,24 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         description=(
             "Any 1-substituted indole, indazole or azaindole carrying at the 3-position an "
             "acetyl group (arylacetyl ketone, acetamide or acetic ester)."
+        ),
+    ),
+    GroupDefinition(
+        name="cannabinoids-azole-3-carboxylic-acids",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "c1(-[$([CX3](=O)-[OX2H1,OX1-]),$([CH2]-[CX3](=O)-[OX2H1,OX1-])])"
+            ":[c,n]:n(-[CX4]):c2:[c,n]:[c,n]:[c,n]:[c,n]:c:1:2"
+        ),
+        exclusions=[_INDOLE_2_ALKYL, "n-[CH2]-c1ccc(-[F,Cl,Br,I])cc1-[F,Cl,Br,I]"],
+        description=(
+            "Any indole, indazole or azaindole carrying an alkyl, cycloalkylmethyl or benzyl "
+            "group at the 1-position and a carboxylic or acetic acid at the 3-position: the "
+            "acids that are the synthetic cannabinoids' precursors (one amide or ester coupling "
+            "away) and their ester-hydrolysis "
+            "metabolites; not an agonist itself, so outside the legal wording of the carbonyl "
+            "clauses, and evidence of the family only. Excepted are indoles with a 2-alkyl group "
+            "larger than methyl and 1-(2,4-dihalobenzyl) compounds (lonidamine, a medicine)."
         ),
     ),
     GroupDefinition(
@@ -143,6 +173,20 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="cannabinoids-naphthylmethyl-indoles-and-indenes",
+        family="synthetic cannabinoid receptor agonists",
+        smarts=(
+            "[#6;!R;!$(*=[#8])](-c1cccc2ccccc12)~[#6;R]1~[#6]"
+            "~[$([#7]-[#6;!$([CX3]=O)]),$([#6]-[CX4])]~c2ccccc~21"
+        ),
+        description=(
+            "Any 1H-indol-3-yl-(1-naphthyl)methane substituted at the nitrogen atom of the "
+            "indole ring, and any 1-(1-naphthylmethyl)- or 1-(1-naphthylmethylene)indene "
+            "substituted at the 3-position by an alkyl group, whatever the further substituents "
+            "(the JWH-175 and JWH-176 types; the UK's 2009 generic cannabinoid clauses)."
+        ),
+    ),
+    GroupDefinition(
         name="cannabinoids-pyrazole-carboxamides",
         family="synthetic cannabinoid receptor agonists",
         smarts=("[CX3;!R](=O)(-[#7])-[c;$(c1:c:c(-a):n(-[CX4]):n:1),$(c1:c:c(-a):n:n:1-[CX4])]"),
@@ -165,6 +209,17 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="cannabinoids-sulfamoylbenzoates",
+        family="synthetic cannabinoid receptor agonists",
+        smarts="[#6;a]-[OX2]-[CX3](=O)-c1cccc(-[SX4](=O)(=O)-[NX3])c1",
+        description=(
+            "Any aryl ester of a 3-sulfamoylbenzoic acid, whatever the other substituents (QMPSB, "
+            "QMMSB, QMiPSB, 2F-QMPSB: the German NpSG's group of compounds derived from "
+            "3-sulfonylamidobenzoic acid); the amides (indapamide) and the acids (the diuretics "
+            "bumetanide, furosemide) fall outside."
+        ),
+    ),
+    GroupDefinition(
         name="cannabinoids-classical",
         family="synthetic cannabinoid receptor agonists",
         smarts="[#6]1~[#6]~[#6]~[#6]2~[#6](~[#6]~1)-c1c(-[OX2])cc(-[#6])cc1-[OX2]-[#6]-2",
@@ -176,7 +231,7 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
     GroupDefinition(
         name="cannabinoids-cyclohexylphenols",
         family="synthetic cannabinoid receptor agonists",
-        smarts="[OX2H1]-c1ccc(-[CX4])cc1-[CX4;R1]1-[CX4]-[CX4](-[OX2])-[CX4]-[CX4]-[CX4]-1",
+        smarts="[OX2H1]-c1cc(-[CX4])ccc1-[CX4;R1]1-[CX4]-[CX4](-[OX2])-[CX4]-[CX4]-[CX4]-1",
         description=(
             "Any 2-(3-hydroxycyclohexyl)phenol substituted at the 5-position of the phenol ring "
             "by an alkyl group (the CP 47,497 type)."
@@ -254,12 +309,35 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="tramadol-type",
+        family="aminomethylcyclohexanol opioids",
+        smarts=(
+            "[CX4;R1]1(-[OX2])(-c2ccccc2)-[CX4;R1](-[CH2]-[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);"
+            "!$(N-[N,O])])-[CX4;R1]-[CX4;R1]-[CX4;R1]-[CX4;R1]-1"
+        ),
+        description=(
+            "Any 2-(aminomethyl)-1-phenylcyclohexan-1-ol, its ethers and esters, whatever the "
+            "substituents of the ring and of the amine (tramadol, O-desmethyltramadol and their "
+            "analogues); venlafaxine and desvenlafaxine, whose aryl sits on the side chain, fall "
+            "outside."
+        ),
+    ),
+    GroupDefinition(
         name="nitazenes",
         family="2-benzylbenzimidazole opioids",
         smarts=f"c1ccc2c(c1)nc(-[CX4]-c1ccccc1)n2-[CX4]-[CX4]-{_AMINE}",
         description=(
             "Any 2-benzylbenzimidazole carrying on the 1-nitrogen a 2-aminoethyl group, whatever "
             "the substituents of the rings and of the amine (the 'nitazenes')."
+        ),
+    ),
+    GroupDefinition(
+        name="nitazene-phenethyl-homologues",
+        family="2-benzylbenzimidazole opioids",
+        smarts=f"c1ccc2c(c1)nc(-[CX4]-[CX4]-c1ccccc1)n2-[CX4]-[CX4]-{_AMINE}",
+        description=(
+            "Any 2-(2-phenylethyl)benzimidazole carrying on the 1-nitrogen a 2-aminoethyl "
+            "group: the nitazenes' homologues with one more carbon between the rings."
         ),
     ),
     GroupDefinition(
@@ -273,19 +351,35 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
-        name="benzodiazepines-1,5-diones",
+        name="benzodiazepines-5-aryl",
         family="designer benzodiazepines",
-        smarts="[#8]=[#6]1-[#6]-[#6](=[#8])-[#7](-a)-c2ccccc2-[#7]-1",
-        description="Any 1-aryl-1,5-benzodiazepine-2,4-dione (the clobazam type).",
+        smarts="[#6;a]-[#6;R]1~[#7]~[#6]~[#6]~[#7]~[#6;a]:[#6;a]-1",
+        description=(
+            "Any 5-aryl-1,4-diazepine fused at the 6,7-bond to an aromatic ring, whatever the "
+            "saturation of the 4,5-bond: besides the 4,5-didehydro compounds above, the "
+            "4,5-dihydro, 4-substituted and oxazolo[3,2-d]-fused ones (cloxazolam, flutazolam, "
+            "haloxazolam, ketazolam), which open to the former in the body."
+        ),
+    ),
+    GroupDefinition(
+        name="benzodiazepines-1-aryl-1,5-2-ones",
+        family="designer benzodiazepines",
+        smarts="[#8]=[#6]1-[#6]-[#6]-[#7]-[#6;a]:[#6;a]-[#7]-1-a",
+        description=(
+            "Any 1-aryl-1,5-diazepin-2-one fused at the 6,7-bond (the 5a,9a-bond of a "
+            "1,5-benzodiazepine) to an aromatic ring, whatever the 4-position (the clobazam "
+            "2,4-diones, the arfendazam 4,5-dihydro-2-ones, and their thieno- and pyrazolo "
+            "analogues)."
+        ),
     ),
     GroupDefinition(
         name="phenethylamines-2c-nbome",
         family="phenethylamines",
-        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1c(-[OX2])ccc(-[OX2])c1",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_HYDROXY}-c1c(-[OX2])ccc(-[OX2])c1",
         description=(
             "Any 2-(2,5-dialkoxyphenyl)ethylamine, whatever the substituents at the 4-position, "
-            "on the alpha carbon or on the nitrogen (2C, DOx and NBOMe series); beta-oxygenated "
-            "compounds excepted."
+            "on the alpha carbon, the beta carbon or the nitrogen (2C, DOx, BOx and NBOMe "
+            "series); beta-hydroxy compounds (methoxamine, midodrine) excepted."
         ),
     ),
     GroupDefinition(
@@ -324,12 +418,49 @@ FAMILY_RULES: tuple[GroupDefinition, ...] = (
         ),
     ),
     GroupDefinition(
+        name="phenethylamines-ring-substituted",
+        family="phenethylamines",
+        smarts=(
+            "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
+            "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH2]),$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
+            f"-[CH2;!R]-[c;$(c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),"
+            f"$(c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}]),$(c:c:c:[c;{_RING_ALKYL_ALKOXY_HALIDE}])]1"
+            ":c:c:c:c:c:1"
+        ),
+        exclusions=["CNC(C)Cc1ccccc1OC"],
+        description=(
+            "Any compound (not being methoxyphenamine) structurally derived from "
+            "phenethylamine, an N-alkylphenethylamine, alpha-methylphenethylamine, an "
+            "N-alkyl-alpha-methylphenethylamine, "
+            "alpha-ethylphenethylamine or an N-alkyl-alpha-ethylphenethylamine by substitution "
+            "in the ring to any extent with alkyl, alkoxy, alkylenedioxy or halide substituents, "
+            "whether or not further substituted in the ring by other univalent substituents "
+            "(the UK Misuse of Drugs Act 1971 generic clause; here N-alkyl is methyl to propyl)."
+        ),
+    ),
+    GroupDefinition(
+        name="phenethylamines-heteroaryl-amphetamines",
+        family="phenethylamines",
+        smarts=(
+            "[NX3;!R;$([NH2]),$([NH1]-[CH3]),$([NH1]-[CH2]-[CH3]),$([NH1]-[CH2]-[CH2]-[CH3]),"
+            "$([NH1]-[CH1](-[CH3])-[CH3])]-[CX4;!R;$([CH1]-[CH3]),$([CH1]-[CH2]-[CH3])]"
+            "-[CH2;!R]-[c;r5;$(c:[s,o]),$(c:c:[s,o])]1:a:a:a:a:1"
+        ),
+        description=(
+            "Any 1-(thienyl, furyl or benzofuran-2- or -3-yl)propan-2-amine or butan-2-amine "
+            "whose nitrogen carries at most a methyl, ethyl, propyl or isopropyl group "
+            "(methiopropamine, thiopropamine, 2-APBF): the amphetamines whose benzene ring is "
+            "a thiophene or furan, as the German NpSG's phenethylamine group admits."
+        ),
+    ),
+    GroupDefinition(
         name="phenethylamines-scalines",
         family="phenethylamines",
-        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_OXYGEN}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",
+        smarts=f"{_CHAIN_AMINE}-[CX4]-{_NOT_BETA_HYDROXY}-c1cc(-[OX2])c(-[OX2])c(-[OX2])c1",
         description=(
             "Any 2-(3,4,5-trialkoxyphenyl)ethylamine (mescaline and the 'scalines'), whatever the "
-            "alkoxy groups or the substituents on the alpha carbon or nitrogen."
+            "alkoxy groups or the substituents on the alpha carbon, the beta carbon or the "
+            "nitrogen; beta-hydroxy compounds excepted."
         ),
     ),
     GroupDefinition(
