@@ -302,3 +302,42 @@ def test_progress_is_not_said_past_a_message_passed_over(service, consumer, monk
     consumer.took(later)
     reporter.observe(later, after)
     assert reporter._clocks[PARTITION].latest == after
+
+
+def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
+    consumer, sought, monkeypatch
+):
+    # make stress, 7 December 2026 (code of 558433b): after a restart the monitor's stream passed
+    # over offset 0 of every input partition and handled the rest; 5 s later each partition was
+    # read again from 0, and every detection came a second time. By then the sweeps had pruned
+    # what some substances remembered of them: two sightings counted again, with a region and a
+    # channel the golden run did not have. A stage knows a second copy only by its state.
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    streamed: list[int] = []
+
+    async def into_stream(message) -> None:
+        streamed.append(message.offset)
+
+    delivered_and_skipped(consumer, 57)
+    consumer.app.topics._tp_to_callback[PARTITION] = into_stream
+    for offset in (58, 59, 60):
+        handled = message(consumer, offset)
+        asyncio.run(consumer.callback(handled))
+        consumer.took(handled)
+        assert consumer.ack(handled) is True
+    asyncio.run(consumer._reread_missing())
+    hole, since = consumer._generation()["passed"][PARTITION]
+    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == [(PARTITION, 57)]
+
+    streamed.clear()
+    for offset in (57, 58, 59, 60, 61):  # the fetcher reads the partition again from 57
+        asyncio.run(consumer.callback(message(consumer, offset)))
+    assert streamed == [57, 61]  # the hole and what is new, not what was handled
+
+    for offset in (57, 61):
+        again = message(consumer, offset)
+        consumer.took(again)
+        consumer.ack(again)
+    assert consumer._new_offset(PARTITION) == 62  # the handled ones are committed with the hole
