@@ -63,8 +63,10 @@ from contracts.topics import (  # noqa: E402
 )
 from services.analogue_monitor import handlers as monitor  # noqa: E402
 from services.chemistry import standardise  # noqa: E402
+from services.domain.alert_event import alert_id  # noqa: E402
 from services.domain.occurrences import MAX_OCCURRENCES  # noqa: E402
 from services.domain.replay import Replay, ReplayDeps  # noqa: E402
+from services.domain.substance import MonitorDeps, SubstanceState  # noqa: E402
 from services.platform.settings import ServiceSettings  # noqa: E402
 from services.platform.topics import ensure_topics, topic_name  # noqa: E402
 from services.scenario import build_scenario  # noqa: E402
@@ -300,7 +302,7 @@ def probe_substances(limit: int) -> list[tuple[str, str]]:
         key = standardise(smiles).match_key
         if key in year:
             continue
-        alert = monitor.alert_id("KZ", key)
+        alert = alert_id("KZ", key)
         for seizure, lab in probe_events(10_000 + i, smiles, at):
             run.feed(decode(seizure[2]))
             run.feed(decode(lab[2]))
@@ -668,8 +670,8 @@ def detections(substances: int, per_substance: int) -> Iterator[SubstanceDetecte
 def state_size(sightings: int, per_substance: int) -> dict:
     """Build the states through ``handle_detection`` (schedule unknown: counting only), then
     measure their JSON and the heap they take once read back, as the service reads them."""
-    deps = monitor.MonitorDeps(schedule=lambda j: None, classify=lambda *a: None)
-    states: dict[str, monitor.SubstanceState] = {}
+    deps = MonitorDeps(schedule=lambda j: None, classify=lambda *a: None)
+    states: dict[str, SubstanceState] = {}
     started = time.perf_counter()
     for event in detections(sightings // per_substance, per_substance):
         key = event.data.match_key
@@ -678,7 +680,7 @@ def state_size(sightings: int, per_substance: int) -> dict:
     stored = [s.model_dump_json() for s in states.values()]
     del states
     tracemalloc.start()
-    held = [monitor.SubstanceState.model_validate_json(raw) for raw in stored]
+    held = [SubstanceState.model_validate_json(raw) for raw in stored]
     heap, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert sum(len(s.jurisdictions["KZ"].sightings.occurrences) for s in held) == sightings
@@ -694,7 +696,7 @@ def state_size(sightings: int, per_substance: int) -> dict:
 
 def handle_cost(held: int, calls: int = 50) -> float:
     """Microseconds per detection of a substance already holding ``held`` occurrences."""
-    deps = monitor.MonitorDeps(schedule=lambda j: None, classify=lambda *a: None)
+    deps = MonitorDeps(schedule=lambda j: None, classify=lambda *a: None)
     state = None
     events = list(detections(1, held + calls))
     for event in events[:held]:
@@ -702,7 +704,7 @@ def handle_cost(held: int, calls: int = 50) -> float:
     started = time.perf_counter()
     for event in events[held:]:
         # What the service does per event: read the state from its JSON, handle, write it back.
-        read = monitor.SubstanceState.model_validate_json(state.model_dump_json())
+        read = SubstanceState.model_validate_json(state.model_dump_json())
         monitor.handle_detection(event, read, deps).state.model_dump_json()
     return (time.perf_counter() - started) / calls * 1e6
 

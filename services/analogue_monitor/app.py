@@ -34,6 +34,7 @@ from services.analogue_monitor.config import MonitorSettings
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
 from services.domain.lifecycle import AlertRule
 from services.domain.ordering import Key
+from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 from services.domain.timeline import start_of
 from services.platform.follower import CompactedFollower
 from services.platform.ordered import OrderedStage, origin
@@ -67,14 +68,14 @@ class Schedules:
     """Every jurisdiction's latest schedule, as the follower reads it."""
 
     def __init__(self) -> None:
-        self.views: dict[str, handlers.ScheduleView] = {}
+        self.views: dict[str, ScheduleView] = {}
 
     def on_record(self, key: bytes, value: bytes | None, timestamp_ms: int = 0) -> None:
         if value is None:
             return
         snapshot = decode(value, accept=SCHEDULE_STATE.types)
         assert isinstance(snapshot, ScheduleSnapshot)
-        self.views[snapshot.jurisdiction] = handlers.ScheduleView.from_snapshot(snapshot)
+        self.views[snapshot.jurisdiction] = ScheduleView.from_snapshot(snapshot)
 
     async def reached(self, jurisdiction: str, version: int, timeout_s: float) -> bool:
         """Wait until the copy of ``jurisdiction``'s schedule is ``version`` or newer (False
@@ -122,10 +123,10 @@ def sweep_time(last: dt.datetime | None, now: dt.datetime) -> dt.datetime | None
 def build(settings: MonitorSettings) -> StreamService:
     metrics = MonitorMetrics()
     service = StreamService(NAME, settings, metrics)
-    substances = service.state_table("substances", handlers.SubstanceState, DETECTIONS.partitions)
+    substances = service.state_table("substances", SubstanceState, DETECTIONS.partitions)
     schedules = Schedules()
     follower = CompactedFollower(settings, SCHEDULE_STATE, schedules.on_record)
-    deps = handlers.MonitorDeps.with_chemistry(
+    deps = MonitorDeps.with_chemistry(
         schedule=schedules.views.get, rules=alert_rules(settings), service=NAME
     )
     partitioner = DefaultPartitioner()
@@ -217,7 +218,7 @@ def build(settings: MonitorSettings) -> StreamService:
     return service
 
 
-def _tally(tally: SweepTally, state: handlers.SubstanceState, as_of: dt.datetime) -> None:
+def _tally(tally: SweepTally, state: SubstanceState, as_of: dt.datetime) -> None:
     tally.substances += 1
     for j, local in state.jurisdictions.items():
         if local.alert is not None:

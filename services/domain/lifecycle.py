@@ -35,7 +35,7 @@ otherwise   (status unchanged)     updated, only on escalation: the count reache
 
 A *correction* (``aw.alert.corrected.v1``) is not in the table: it is published when an input
 that came later than the allowed lateness, dated before versions already published, changes what
-they said (``services.analogue_monitor.handlers``, "Late inputs"). It takes whatever status the
+they said (``services.domain.corrections``). It takes whatever status the
 alert has with that input, ``retracted`` when it should never have been raised.
 
 >>> transition(None, Standing.ALERTING, escalations=())

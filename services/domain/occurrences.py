@@ -126,8 +126,8 @@ class Sightings(StateModel):
             update={
                 "occurrences": tuple(kept[-MAX_OCCURRENCES:]),
                 "total": total,
-                "first_seen": _earliest(self.first_seen, sighting.seen_at),
-                "last_seen": _latest(self.last_seen, sighting.seen_at),
+                "first_seen": earliest(self.first_seen, sighting.seen_at),
+                "last_seen": latest(self.last_seen, sighting.seen_at),
                 "regions": bounded_union(self.regions, sighting.region, MAX_REGIONS),
                 "channels": bounded_union(self.channels, channel, len(Channel)),
             }
@@ -164,9 +164,15 @@ def _seen_at(occurrence: Occurrence) -> dt.datetime:
     return occurrence.seen_at
 
 
-def _earliest(a: dt.datetime | None, b: dt.datetime) -> dt.datetime:
+def earliest(a: dt.datetime | None, b: dt.datetime) -> dt.datetime:
+    """The earlier of two moments, the first of which may not be known yet."""
     return b if a is None else min(a, b)
 
 
-def _latest(a: dt.datetime | None, b: dt.datetime) -> dt.datetime:
-    return b if a is None else max(a, b)
+def latest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime:
+    """The later of two moments, either of which may not be known yet (not both)."""
+    if a is None or b is None:
+        value = a or b
+        assert value is not None
+        return value
+    return max(a, b)

@@ -36,10 +36,11 @@ from contracts.topics import ALERTS
 from services.analogue_monitor import handlers as monitor
 from services.chemistry import Parent, standardise
 from services.chemistry.standardisation import remembered_components
-from services.domain.classifier import chemistry_classifier
+from services.domain.classifier import Classify, chemistry_classifier
 from services.domain.effects import Emit, Outcome, Rejection
 from services.domain.lifecycle import AlertRule
 from services.domain.ordering import order_key
+from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState, default_rules
 from services.domain.timeline import start_of
 from services.schedule_registry import handlers as registry
 from services.substance_resolver import handlers as resolver
@@ -49,10 +50,10 @@ from services.substance_resolver import handlers as resolver
 class ReplayDeps:
     """What the services would be given: chemistry, and the alert rule per jurisdiction."""
 
-    rules: Callable[[str], AlertRule] = field(default=monitor.default_rules)
+    rules: Callable[[str], AlertRule] = field(default=default_rules)
     standardise: Callable[[Structure], Parent] = standardise
     components: Callable[[Structure], tuple[Parent, ...]] = remembered_components
-    classify: monitor.Classify | None = None
+    classify: Classify | None = None
     """None: ``chemistry_classifier(rules)``, as the monitor service runs."""
 
 
@@ -63,8 +64,8 @@ class Replay:
     deps: ReplayDeps
     samples: dict[str, resolver.SampleState] = field(default_factory=dict)
     registries: dict[str, registry.RegistryState] = field(default_factory=dict)
-    substances: dict[str, monitor.SubstanceState] = field(default_factory=dict)
-    schedules: dict[str, monitor.ScheduleView] = field(default_factory=dict)
+    substances: dict[str, SubstanceState] = field(default_factory=dict)
+    schedules: dict[str, ScheduleView] = field(default_factory=dict)
     emitted: list[Emit] = field(default_factory=list)
     rejected: list[tuple[Envelope, Rejection]] = field(default_factory=list)
     watermark: dt.datetime | None = None
@@ -81,7 +82,7 @@ class Replay:
         self._resolver = resolver.ResolverDeps(components=self.deps.components)
         self._registry = registry.RegistryDeps(standardise=self.deps.standardise)
         classify = self.deps.classify or chemistry_classifier(self.deps.rules)
-        self._monitor = monitor.MonitorDeps(
+        self._monitor = MonitorDeps(
             schedule=self.schedules.get, classify=classify, rules=self.deps.rules
         )
 
@@ -131,7 +132,7 @@ class Replay:
             schedule = registry.handle_legislation(event, self.registries.get(key), self._registry)
             return self._store(self.registries, key, schedule, event)
         if isinstance(event, ScheduleSnapshot):
-            self.schedules[event.jurisdiction] = monitor.ScheduleView.from_snapshot(event)
+            self.schedules[event.jurisdiction] = ScheduleView.from_snapshot(event)
             return ()
         if isinstance(event, SubstanceDetected):
             latest = self.sighted_through

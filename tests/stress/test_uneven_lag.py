@@ -8,8 +8,8 @@ proposal reach the monitor after the proposal's snapshot and a sweep as of its t
 Found by tests/stress/test_hostile_input.py before it waited for each slice: the monitor judged
 those sightings at the proposal's time, covered by the pending amendment, and the alert the replay
 raises on 9 July (and suppresses on 22 July) was never raised at all. Now a sighting is judged at
-its own time and every point after it again (services/analogue_monitor/handlers.py, "Late
-inputs"), so the lagged order gives the publication order's lifecycle, times included, and so
+its own time and every point after it again (services/domain/judging.py, "Late inputs"), so
+the lagged order gives the publication order's lifecycle, times included, and so
 does the whole year with the detection path days to a year behind.
 """
 

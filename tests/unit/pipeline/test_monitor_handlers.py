@@ -8,16 +8,10 @@ from pipeline_story import ALPHA_PHP, CAFFEINE, Story, day, day_of, summary
 
 from contracts.detection import SubstanceDetected
 from contracts.schedule import Change, ScheduleChanged, ScheduleState
-from services.analogue_monitor.handlers import (
-    MonitorDeps,
-    ScheduleView,
-    SubstanceState,
-    handle_detection,
-    handle_schedule_changed,
-    sweep,
-)
+from services.analogue_monitor.handlers import handle_detection, handle_schedule_changed, sweep
 from services.chemistry import standardise
 from services.domain.schedule import apply_legislation
+from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 
 PHP = standardise(ALPHA_PHP)
 

@@ -55,13 +55,13 @@ def test_the_bound_leaves_room_under_faust_s_producer_limit() -> None:
 def test_a_busy_substance_in_one_jurisdiction_fits_its_changelog_record() -> None:
     """The monitor's bounds keep a substance seen past every limit in one jurisdiction (long ids,
     many samples per seizure) inside a changelog record."""
-    from services.analogue_monitor.handlers import JurisdictionState, SubstanceState
     from services.domain.occurrences import (
         MAX_OCCURRENCES,
         MAX_SAMPLES_PER_OCCURRENCE,
         Sighting,
         Sightings,
     )
+    from services.domain.substance import JurisdictionState, SubstanceState
 
     sightings = Sightings()
     for i in range(MAX_OCCURRENCES + 10):
