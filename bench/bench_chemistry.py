@@ -37,7 +37,6 @@ sys.path.insert(0, str(REPO))
 
 from contracts.schedule import Listing, ScheduleState  # noqa: E402
 from services.chemistry import classification  # noqa: E402
-from services.chemistry.calibration import REFERENCE_DATA  # noqa: E402
 from services.chemistry.classification import (  # noqa: E402
     Classification,
     ScheduleIndex,
@@ -45,6 +44,7 @@ from services.chemistry.classification import (  # noqa: E402
     classify_structure,
 )
 from services.chemistry.standardisation import standardise  # noqa: E402
+from services.tools.calibration import REFERENCE_DATA  # noqa: E402
 
 T = TypeVar("T")
 SIZES = (100, 1_000, 10_000)

@@ -65,11 +65,11 @@ from services.analogue_monitor import handlers as monitor  # noqa: E402
 from services.chemistry import standardise  # noqa: E402
 from services.domain.alert_event import alert_id  # noqa: E402
 from services.domain.occurrences import MAX_OCCURRENCES  # noqa: E402
-from services.domain.replay import Replay, ReplayDeps  # noqa: E402
 from services.domain.substance import MonitorDeps, SubstanceState  # noqa: E402
 from services.platform.settings import ServiceSettings  # noqa: E402
 from services.platform.topics import ensure_topics, topic_name  # noqa: E402
 from services.scenario import build_scenario  # noqa: E402
+from services.tools.pipeline import Replay, ReplayDeps  # noqa: E402
 
 KAFKA_SH = REPO / "deploy" / "kafka" / "kafka.sh"
 STREAM = ("schedule_registry", "substance_resolver", "analogue_monitor")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.chemistry import command as chemistry_command
 from services.helptext import plain
 from services.platform import commands as platform_commands
 from services.scenario import commands as scenario_commands
 from services.tools import alerts as alert_tools
-from services.tools import publish
+from services.tools import classify, publish
 from services.tools import replay as replay_tool
 
 
@@ -22,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.register(subparsers)
     replay_tool.register(subparsers)
     scenario_commands.register(subparsers)
-    chemistry_command.register(subparsers)
+    classify.register(subparsers)
     _in_plain_words(parser)
     return parser
 

@@ -11,7 +11,7 @@ _LITERAL = re.compile(r"``([^`]+)``")
 def plain(text: str) -> str:
     """``text`` with reStructuredText roles and literals as plain words.
 
-    >>> plain("fed by :mod:`services.domain.replay`, a ``corrected`` version")
-    'fed by services.domain.replay, a corrected version'
+    >>> plain("fed by :mod:`services.tools.pipeline`, a ``corrected`` version")
+    'fed by services.tools.pipeline, a corrected version'
     """
     return _LITERAL.sub(r"\1", _ROLE.sub(r"\1", text))

@@ -1,7 +1,7 @@
 """What a handler returns: the state to store, the events to send, the inputs to dead-letter.
 
 Handlers are pure: ``handle_x(event, state, deps) -> Outcome[State]``. The runner (a faust agent,
-or the offline :mod:`services.domain.replay`) stores ``outcome.state`` under the input's key,
+or the offline :mod:`services.tools.pipeline`) stores ``outcome.state`` under the input's key,
 sends every :class:`Emit` in order, and dead-letters the raw input once per :class:`Rejection`.
 
 >>> from datetime import datetime, timezone

@@ -41,7 +41,7 @@ from kafka.admin import (
 )
 
 from contracts.topics import ALERTS, SCHEDULE_STATE, TOPICS, Topic
-from services.catalog import SERVICES
+from services.platform.catalog import SERVICES
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import group_id, topic_name

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from contracts.topics import TOPICS
-from services.catalog import SERVICES, service_named
 from services.platform import acls
+from services.platform.catalog import SERVICES, service_named
 from services.platform.logs import configure_logging
 from services.platform.reach import require_broker
 from services.platform.settings import ServiceSettings

@@ -1,7 +1,7 @@
 """``analogue-watch replay EVENTS.jsonl [LATER.jsonl ...]``: the pipeline's decisions, no broker.
 
 An analyst's question, "what would we have seen last year, and how early?", answered by the same
-handlers the services run (:mod:`services.domain.replay`), fed each file's events in event-time
+handlers the services run (:mod:`services.tools.pipeline`), fed each file's events in event-time
 order, as every stage of the services takes them whatever order they were published in. Several
 files are several arrivals: each as if published once the services had handled the ones before,
 so that an event of a later file dated before what an earlier one reached comes late, and the
@@ -27,9 +27,9 @@ from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS
 from services.alert_board.view import AlertEvent
-from services.domain.replay import Replay, ReplayDeps, in_event_time
 from services.helptext import plain
 from services.tools.alerts import Newest, format_alert
+from services.tools.pipeline import Replay, ReplayDeps, in_event_time
 from services.tools.publish import EXIT_REJECTED, EXIT_USAGE, Progress, _read_lines, plan
 
 

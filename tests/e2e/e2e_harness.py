@@ -19,12 +19,12 @@ from kafka.errors import KafkaError
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS, LEASES, SCHEDULE_STATE, TOPICS, Topic, topic_for_type
-from services.catalog import SERVICES
-from services.domain.replay import replay_arrivals
+from services.platform.catalog import SERVICES
 from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 from services.platform.watchdog import EXIT_STALLED
+from services.tools.pipeline import replay_arrivals
 
 PIPELINE = [e.name for e in SERVICES if e.stream]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

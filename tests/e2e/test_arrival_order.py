@@ -34,8 +34,8 @@ from e2e_harness import (
 )
 
 from contracts.topics import ALERTS
-from services.domain.replay import replay, replay_arrivals
 from services.scenario import build_scenario
+from services.tools.pipeline import replay, replay_arrivals
 
 KZT = dt.timezone(dt.timedelta(hours=5))
 SHUFFLE = dt.timedelta(hours=6)

@@ -15,9 +15,9 @@ from e2e_harness import Pipeline, read_topic, schedule_published, settled_alerts
 
 from contracts.codec import decode, encode
 from contracts.topics import ALERTS, DEAD_LETTERS, topic_for_type
-from services.domain.replay import replay
 from services.platform.topics import topic_name
 from services.scenario import build_scenario
+from services.tools.pipeline import replay
 
 KCAT = shutil.which("kcat") or "kcat"
 

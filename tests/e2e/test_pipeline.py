@@ -3,7 +3,7 @@ through them, the alerts on the alert topic compared with the offline replay of 
 
 Story: the baseline list goes in first; then every event of the year, in publication order and
 lightly paced, as agencies would send them. What the services publish on ``aw.alerts`` must be
-exactly what the offline replay (``services.domain.replay``) computes from the same events: every
+exactly what the offline replay (``services.tools.pipeline``) computes from the same events: every
 alert version, with its type, event time and whole body (counts, regions, time to control),
 versions numbered 1..n without a gap or a conflicting body. The services take their inputs in
 event-time order (docs/architecture.md), so updates are compared one by one too. Workers killed

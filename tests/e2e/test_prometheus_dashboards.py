@@ -31,7 +31,7 @@ from e2e_harness import Pipeline, publish, schedule_published, settled_alerts, w
 from kafka import KafkaProducer
 
 from contracts.topics import LAB_RESULTS, SEIZURES
-from services.catalog import SERVICES
+from services.platform.catalog import SERVICES
 from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 from services.scenario import build_scenario

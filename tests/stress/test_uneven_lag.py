@@ -22,8 +22,8 @@ import pytest
 from contracts.lab import LabResultReported
 from contracts.seizure import SeizureReported
 from contracts.topics import ALERTS
-from services.domain.replay import Replay, ReplayDeps, replay
 from services.scenario import build_scenario
+from services.tools.pipeline import Replay, ReplayDeps, replay
 
 ALERT = "KZ-UOZWZANRCOALQL-UHFFFAOYSA-N"
 PROPOSAL = "KZ-AMD-2025-019"

@@ -31,7 +31,7 @@ def test_docstring_examples(name: str) -> None:
 def test_the_walk_finds_the_modules_the_lists_named() -> None:
     assert {
         "services.chemistry.classification",
-        "services.domain.replay",
+        "services.tools.pipeline",
         "services.tools.alerts",
         "services.platform.watchdog",
         "contracts.codec",

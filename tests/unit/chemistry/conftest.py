@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.chemistry.calibration import REFERENCE_DATA
+from services.tools.calibration import REFERENCE_DATA
 
 CHEMISTRY_DATA = Path(__file__).resolve().parents[3] / "services" / "chemistry" / "data"
 

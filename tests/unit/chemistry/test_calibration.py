@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.chemistry.calibration import Compound, Verdict, scaffold_folds, score
 from services.chemistry.standardisation import standardise
+from services.tools.calibration import Compound, Verdict, scaffold_folds, score
 
 
 def compound(label: str, smiles: str) -> Compound:

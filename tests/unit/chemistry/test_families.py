@@ -13,7 +13,6 @@ import pytest
 from rdkit import Chem
 
 from services.chemistry import standardise
-from services.chemistry.calibration import CLASS_FAMILY
 from services.chemistry.families import (
     FAMILIES,
     FAMILY_RULES,
@@ -21,6 +20,7 @@ from services.chemistry.families import (
     rule_named,
     rules_of,
 )
+from services.tools.calibration import CLASS_FAMILY
 
 RULES = [compile_group(rule) for rule in FAMILY_RULES]
 

@@ -28,7 +28,7 @@ from contracts.seizure import SeizureReported
 from contracts.topics import ALERTS
 from services.domain.effects import Emit
 from services.domain.lifecycle import AlertRule
-from services.domain.replay import Replay, ReplayDeps
+from services.tools.pipeline import Replay, ReplayDeps
 
 T0 = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
 

@@ -28,7 +28,7 @@ from pipeline_story import (
     summary,
 )
 
-from services.domain.replay import Replay
+from services.tools.pipeline import Replay
 
 
 def raised_in_kz() -> Story:

@@ -42,7 +42,7 @@ from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
 from contracts.seizure import SeizureReported
 from services.domain.effects import Emit
-from services.domain.replay import Replay
+from services.tools.pipeline import Replay
 
 DETECTION_PATH = (SeizureReported, LabResultReported)
 CAFFEINE_NAMED = (("caffeine", CAFFEINE),)

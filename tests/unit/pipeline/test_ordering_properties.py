@@ -27,7 +27,7 @@ from services.domain.ordering import (
     order_key,
     source_progress,
 )
-from services.domain.replay import Replay, in_event_time, replay
+from services.tools.pipeline import Replay, in_event_time, replay
 
 LATENESS = dt.timedelta(days=2)
 

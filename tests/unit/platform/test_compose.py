@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services.catalog import SERVICES
+from services.platform.catalog import SERVICES
 
 REPO = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]

@@ -1,5 +1,5 @@
 """`analogue-watch replay` prints what the pipeline's handlers decide: the same alerts as
-services.domain.replay, which the end-to-end test compares with the running services."""
+services.tools.pipeline, which the end-to-end test compares with the running services."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from contracts.codec import encode
 from contracts.topics import ALERTS
 from services.cli import build_parser, main
-from services.domain.replay import replay, replay_arrivals
 from services.scenario import build_scenario
+from services.tools.pipeline import replay, replay_arrivals
 
 
 def once(alerts: list[dict]) -> list[dict]:

@@ -1,6 +1,6 @@
 """The measurements behind the analogue threshold and the family rules, reproducible on demand.
 
-``python -m services.chemistry.calibration [REFERENCE_DATA_DIR]`` prints the tables quoted in
+``python -m services.tools.calibration [REFERENCE_DATA_DIR]`` prints the tables quoted in
 ``services/chemistry/README.md``. The reference data are ``nps_structures_by_class.csv`` and
 ``fentanyl_analogues_named.csv`` (``data/reference`` in the repository), the negatives are
 ``data/not_controlled.csv`` (cutting agents, medicines, supplements, sugars) and the realistic
@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 from rdkit import Chem
 
+from services.chemistry.baseline import DATA as CHEMISTRY_DATA
 from services.chemistry.families import FAMILIES, FAMILY_RULES, compile_group
 from services.chemistry.similarity import FingerprintMatrix, fingerprint
 from services.chemistry.standardisation import Parent, standardise
 
-DATA = Path(__file__).resolve().parent / "data"
 REFERENCE_DATA = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 CLASS_FAMILY = {
@@ -65,13 +65,15 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def negatives() -> list[Compound]:
     return [
-        Compound(r["name"], standardise(r["smiles"])) for r in read_csv(DATA / "not_controlled.csv")
+        Compound(r["name"], standardise(r["smiles"]))
+        for r in read_csv(CHEMISTRY_DATA / "not_controlled.csv")
     ]
 
 
 def kz_baseline() -> list[Compound]:
     return [
-        Compound(r["name"], standardise(r["smiles"])) for r in read_csv(DATA / "kz_baseline.csv")
+        Compound(r["name"], standardise(r["smiles"]))
+        for r in read_csv(CHEMISTRY_DATA / "kz_baseline.csv")
     ]
 
 
@@ -175,7 +177,7 @@ def schedule_report(shared: Path) -> str:
     from services.chemistry.classification import ScheduleIndex, classify
 
     start = dt.date(2020, 1, 1)
-    rows = read_csv(DATA / "kz_baseline.csv")
+    rows = read_csv(CHEMISTRY_DATA / "kz_baseline.csv")
     state = ScheduleState(
         listings=[
             Listing(
@@ -243,7 +245,7 @@ FLAGGED = ("group", "analogue")
 def listing_classes() -> dict[str, str]:
     """Name of each KZ baseline listing -> the reference class it belongs to (where one does)."""
     classes = {}
-    for row in read_csv(DATA / "kz_baseline.csv"):
+    for row in read_csv(CHEMISTRY_DATA / "kz_baseline.csv"):
         found = KZ_FAMILY_CLASS.get(row["family"]) or KZ_STIMULANT_CLASS.get(row["name"])
         if found:
             classes[row["name"]] = found
