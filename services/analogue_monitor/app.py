@@ -24,7 +24,6 @@ from aiokafka.partitioner import DefaultPartitioner
 from faust.types import Message
 
 from contracts.codec import decode
-from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData
 from contracts.schedule import ScheduleChanged, ScheduleSnapshot
@@ -161,7 +160,8 @@ def build(settings: MonitorSettings) -> StreamService:
     async def on_input(event: Envelope, key: Key, partition: int, message: Message) -> bool:
         await follower.ready.wait()  # never judge with a schedule not yet read
         await reach(partition, key.time, message)
-        match_key = DETECTIONS.key_of(event)  # the match key, on detections and changes alike
+        route = handlers.ROUTES[type(event)]
+        match_key = route.key(event)  # the match key, on detections and changes alike
         if isinstance(event, ScheduleChanged):
             # A change handled out of order (late) has not waited for the registry's progress:
             # wait for the copy of the schedule that has it, as the replay has it, rather than
@@ -169,12 +169,7 @@ def build(settings: MonitorSettings) -> StreamService:
             await schedules.reached(
                 event.jurisdiction, event.data.schedule_version, SCHEDULE_WAIT_S
             )
-        handle = (
-            handlers.handle_detection
-            if isinstance(event, SubstanceDetected)
-            else handlers.handle_schedule_changed
-        )
-        outcome = await service.run(handle, event, substances.get(match_key), deps)
+        outcome = await service.run(route.handle, event, substances.get(match_key), deps)
         await apply(outcome, match_key, message)
         return outcome.duplicate
 

@@ -30,8 +30,9 @@ import datetime as dt
 
 from contracts.detection import SubstanceDetected
 from contracts.schedule import ScheduleChanged
+from contracts.topics import DETECTIONS, SCHEDULE_CHANGES
 from services.domain.corrections import corrected
-from services.domain.effects import Emit, Outcome
+from services.domain.effects import Emit, Outcome, Route, Routes
 from services.domain.judging import Judging, tell_others
 from services.domain.lifecycle import AlertRule
 from services.domain.occurrences import Sighting, earliest, latest, sample_only_id
@@ -39,6 +40,7 @@ from services.domain.state import bounded_union
 from services.domain.substance import Form, MonitorDeps, SubstanceState
 
 __all__ = [
+    "ROUTES",
     "handle_detection",
     "handle_schedule_changed",
     "last_sighting",
@@ -110,6 +112,15 @@ def handle_schedule_changed(
     late_id = event.data.order.id if event.data.order is not None else event.id
     state = corrected(entered, state, event.time, late_id, judging)
     return Outcome(state.remembering(event.id, judging.emits), tuple(judging.emits))
+
+
+ROUTES: Routes = {
+    SubstanceDetected: Route(handle_detection, DETECTIONS, table="substances"),
+    ScheduleChanged: Route(handle_schedule_changed, SCHEDULE_CHANGES, table="substances"),
+}
+"""What the monitor takes, by event type: sightings and legal changes of a substance meet in its
+state (key: match key). Sweeps (:func:`sweep`) come from the passing of event time, not an
+event."""
 
 
 def sweep(

@@ -19,8 +19,9 @@ sends every :class:`Emit` in order, and dead-letters the raw input once per :cla
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from contracts.envelope import ID_MAX, Envelope
 from contracts.errors import ErrorClass
@@ -75,6 +76,28 @@ class Outcome(Generic[S]):
     rejections: tuple[Rejection, ...] = ()
     duplicate: bool = False
     late: bool = False
+
+
+@dataclass(frozen=True)
+class Route(Generic[S]):
+    """Where a service takes one event type: its handler, and the state table it keeps.
+
+    The state is ``table``'s entry under the key the topic table gives the event on ``topic``
+    (``topic.key_of``); ``table`` None: the handler keeps no state (it is given None). Each
+    service's ``handlers.ROUTES`` maps event types to routes, and both its ``app.py`` and the
+    offline replay read it, so the two cannot route differently.
+    """
+
+    handle: Callable[[Any, S | None, Any], Outcome[S]]
+    topic: Topic
+    table: str | None
+
+    def key(self, event: Envelope) -> str:
+        return self.topic.key_of(event)
+
+
+Routes = dict[type[Envelope], Route[Any]]
+"""A service's routing table: event type to route."""
 
 
 def derived_id(*parts: object) -> str:

@@ -36,9 +36,10 @@ def build(settings: RegistrySettings) -> StreamService:
     )
 
     async def on_legislation(event: Envelope, message: Message) -> None:
-        key = LEGISLATION.key_of(event)
+        route = handlers.ROUTES[type(event)]
+        key = route.key(event)
         before = schedules.get(key)
-        outcome = await service.run(handlers.handle_legislation, event, before, deps)
+        outcome = await service.run(route.handle, event, before, deps)
         if outcome.duplicate:
             metrics.duplicates.inc()
         await sources.woke(message, event.time)  # busy again before its changes go out

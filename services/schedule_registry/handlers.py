@@ -27,6 +27,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts.legislation import (
+    LEGISLATION_EVENTS,
     AmendmentEnacted,
     AmendmentProposed,
     AmendmentRejected,
@@ -43,9 +44,9 @@ from contracts.schedule import (
     ScheduleState,
 )
 from contracts.substances import ListedSubstance, Structure
-from contracts.topics import SCHEDULE_CHANGES, SCHEDULE_STATE
+from contracts.topics import LEGISLATION, SCHEDULE_CHANGES, SCHEDULE_STATE
 from services.chemistry import Parent, StructureError
-from services.domain.effects import Emit, Outcome, Rejection, derived_id, emit
+from services.domain.effects import Emit, Outcome, Rejection, Route, Routes, derived_id, emit
 from services.domain.schedule import LegislationEvent, apply_legislation
 from services.domain.state import HandlerState
 
@@ -108,6 +109,13 @@ def handle_legislation(
     ).remembering(event.id)
     state = state.model_copy(update={"last_applied": (event.id, source)})
     return Outcome(state, _emits(event, state, source, deps), rejections)
+
+
+ROUTES: Routes = {
+    kind: Route(handle_legislation, LEGISLATION, table="schedules") for kind in LEGISLATION_EVENTS
+}
+"""What the registry takes, by event type: every legislation event, into its jurisdiction's
+schedule (key: jurisdiction)."""
 
 
 def _emits(

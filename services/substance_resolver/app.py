@@ -15,7 +15,6 @@ from faust.types import Message
 
 from contracts.envelope import Envelope
 from contracts.lab import LabResultReported
-from contracts.seizure import SeizureReported
 from contracts.topics import DETECTIONS, LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
 from services.chemistry.standardisation import remembered_components
 from services.domain.ordering import Key
@@ -38,21 +37,17 @@ def build(settings: ResolverSettings) -> StreamService:
     sources.watch(LAB_RESULTS, SEIZURE_ITEMS, broadcast=False)
 
     async def on_seizure(event: Envelope, message: Message) -> None:
-        assert isinstance(event, SeizureReported)  # the only type aw.seizures accepts
+        route = handlers.ROUTES[type(event)]  # a seizure: fanned out to its items, no state
         await sources.woke(message, event.time)  # busy again before its items go out
-        await service.send_all(handlers.seizure_items(event))
+        await service.send_all(route.handle(event, None, deps).emits)
         sources.observe(message, event.time)  # its items are out: progress may pass it
 
     async def on_sample_event(
         event: Envelope, order: Key, partition: int, message: Message
     ) -> bool:
-        key = LAB_RESULTS.key_of(event)  # sample id, on both topics
-        handle = (
-            handlers.handle_lab_result
-            if isinstance(event, LabResultReported)
-            else handlers.handle_seizure_item
-        )
-        outcome = await service.run(handle, event, samples.get(key), deps)
+        route = handlers.ROUTES[type(event)]
+        key = route.key(event)  # sample id, on both topics
+        outcome = await service.run(route.handle, event, samples.get(key), deps)
         if outcome.duplicate:
             metrics.duplicates.inc()
         if isinstance(event, LabResultReported) and not outcome.duplicate:

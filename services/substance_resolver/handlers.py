@@ -33,9 +33,9 @@ from contracts.lab import LabResultReported
 from contracts.progress import InputOrder
 from contracts.seizure import SeizureItemLinked, SeizureItemLinkedData, SeizureReported
 from contracts.substances import Structure
-from contracts.topics import DETECTIONS, SEIZURE_ITEMS
+from contracts.topics import DETECTIONS, LAB_RESULTS, SEIZURE_ITEMS, SEIZURES
 from services.chemistry import Parent, StructureError
-from services.domain.effects import Emit, Outcome, Rejection, derived_id, emit
+from services.domain.effects import Emit, Outcome, Rejection, Route, Routes, derived_id, emit
 from services.domain.occurrences import sample_only_id
 from services.domain.state import HandlerState, StateModel
 
@@ -122,6 +122,11 @@ def seizure_items(event: SeizureReported) -> list[Emit]:
     return emits
 
 
+def handle_seizure(event: SeizureReported, state: None, deps: ResolverDeps) -> Outcome[None]:
+    """Fan a seizure out to its items (no state: each item meets its lab results by sample id)."""
+    return Outcome(None, tuple(seizure_items(event)))
+
+
 def handle_lab_result(
     event: LabResultReported, state: SampleState | None, deps: ResolverDeps
 ) -> Outcome[SampleState]:
@@ -182,6 +187,15 @@ def handle_seizure_item(
         )
     )
     return Outcome(state.remembering(event.id, emits), emits)
+
+
+ROUTES: Routes = {
+    SeizureReported: Route(handle_seizure, SEIZURES, table=None),
+    LabResultReported: Route(handle_lab_result, LAB_RESULTS, table="samples"),
+    SeizureItemLinked: Route(handle_seizure_item, SEIZURE_ITEMS, table="samples"),
+}
+"""What the resolver takes, by event type: seizures fan out; a sample's items and lab results
+meet in its state (key: sample id)."""
 
 
 def _standardised(

@@ -27,17 +27,14 @@ from dataclasses import dataclass, field
 
 from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope
-from contracts.lab import LabResultReported
-from contracts.legislation import LEGISLATION_EVENTS
-from contracts.schedule import ScheduleChanged, ScheduleSnapshot
-from contracts.seizure import SeizureItemLinked, SeizureReported
+from contracts.schedule import ScheduleSnapshot
 from contracts.substances import Structure
 from contracts.topics import ALERTS
 from services.analogue_monitor import handlers as monitor
 from services.chemistry import Parent, standardise
 from services.chemistry.standardisation import remembered_components
 from services.domain.classifier import Classify, chemistry_classifier
-from services.domain.effects import Emit, Outcome, Rejection
+from services.domain.effects import Emit, Outcome, Rejection, Routes
 from services.domain.lifecycle import AlertRule
 from services.domain.ordering import order_key
 from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState, default_rules
@@ -85,6 +82,12 @@ class Replay:
         self._monitor = MonitorDeps(
             schedule=self.schedules.get, classify=classify, rules=self.deps.rules
         )
+        self._services: list[tuple[Routes, dict[str, dict], object]] = [
+            (resolver.ROUTES, {"samples": self.samples}, self._resolver),
+            (registry.ROUTES, {"schedules": self.registries}, self._registry),
+            (monitor.ROUTES, {"substances": self.substances}, self._monitor),
+        ]
+        """Each service's routing table, its state tables by name and its dependencies."""
 
     def feed(self, event: Envelope) -> None:
         """Process one input event and everything it leads to."""
@@ -116,34 +119,23 @@ class Replay:
         self.watermark = time if self.watermark is None else max(self.watermark, time)
 
     def _route(self, event: Envelope) -> tuple[Emit, ...]:
-        """Hand ``event`` to the handler that consumes its topic, with the state of its key."""
-        if isinstance(event, SeizureReported):
-            return tuple(resolver.seizure_items(event))
-        if isinstance(event, LabResultReported):
-            key = event.data.sample_id
-            sample = resolver.handle_lab_result(event, self.samples.get(key), self._resolver)
-            return self._store(self.samples, key, sample, event)
-        if isinstance(event, SeizureItemLinked):
-            key = event.data.sample_id
-            sample = resolver.handle_seizure_item(event, self.samples.get(key), self._resolver)
-            return self._store(self.samples, key, sample, event)
-        if isinstance(event, LEGISLATION_EVENTS):
-            key = event.jurisdiction
-            schedule = registry.handle_legislation(event, self.registries.get(key), self._registry)
-            return self._store(self.registries, key, schedule, event)
+        """Hand ``event`` to the handler its service's routing table names, with the state of
+        its key (as the services do); the monitor also follows the schedule snapshots and the
+        detection path's clock, as its worker does."""
         if isinstance(event, ScheduleSnapshot):
             self.schedules[event.jurisdiction] = ScheduleView.from_snapshot(event)
             return ()
         if isinstance(event, SubstanceDetected):
             latest = self.sighted_through
             self.sighted_through = max(latest or event.data.seen_at, event.data.seen_at)
-            key = event.data.match_key
-            seen = monitor.handle_detection(event, self.substances.get(key), self._monitor)
-            return self._store(self.substances, key, seen, event)
-        if isinstance(event, ScheduleChanged):
-            key = event.data.match_key
-            judged = monitor.handle_schedule_changed(event, self.substances.get(key), self._monitor)
-            return self._store(self.substances, key, judged, event)
+        for routes, tables, deps in self._services:
+            route = routes.get(type(event))
+            if route is None:
+                continue
+            if route.table is None:
+                return route.handle(event, None, deps).emits
+            table, key = tables[route.table], route.key(event)
+            return self._store(table, key, route.handle(event, table.get(key), deps), event)
         raise TypeError(f"replay does not route {event.type}")
 
     def _store(
