@@ -1,7 +1,8 @@
 """The schedule registry's output: each jurisdiction's controlled list, and changes per substance.
 
 ``ScheduleState`` is folded from legislation events by ``services/domain/schedule.py``; this module
-only defines its shape.
+defines its shape and what its dates mean (:func:`in_force`, :func:`pending_on`), once for the
+chemistry and the domain alike.
 
 >>> ScheduleState().listings
 []
@@ -178,3 +179,30 @@ class SweepRequested(OutgoingEvent):
         default=None, description="None: a sweep covers every jurisdiction of the partition"
     )
     data: SweepRequestedData
+
+
+# --- what the dates mean ------------------------------------------------------------------------
+
+
+def in_force(effective_from: dt.date, expires: dt.date | None, on: dt.date) -> bool:
+    """Whether a control running from ``effective_from`` until ``expires`` applies on ``on``
+    (``expires`` is the first day it no longer does).
+
+    >>> in_force(dt.date(2026, 1, 1), dt.date(2027, 1, 1), dt.date(2027, 1, 1))
+    False
+    >>> in_force(dt.date(2026, 1, 1), None, dt.date(2026, 1, 1))
+    True
+    """
+    return effective_from <= on and (expires is None or on < expires)
+
+
+def pending_on(amendment: Amendment, on: dt.date) -> bool:
+    """Whether ``amendment`` was proposed by ``on`` and, on that date, neither decided against nor
+    in force (an enacted amendment whose ``effective_from`` is still ahead is pending)."""
+    if amendment.proposed_at.date() > on:
+        return False
+    if amendment.status == AmendmentStatus.PENDING:
+        return True
+    if amendment.status in (AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN):
+        return amendment.decided_at is not None and amendment.decided_at.date() > on
+    return amendment.effective_from is not None and amendment.effective_from > on

@@ -42,7 +42,14 @@ import numpy as np
 from rdkit import Chem
 
 from contracts.alerts import NearestListed, PendingAmendmentRef, RuleFired
-from contracts.schedule import Amendment, AmendmentStatus, GroupListing, Listing, ScheduleState
+from contracts.schedule import (
+    Amendment,
+    GroupListing,
+    Listing,
+    ScheduleState,
+    in_force,
+    pending_on,
+)
 from contracts.substances import GroupDefinition, Structure
 from services.chemistry.families import (
     CompiledGroup,
@@ -410,10 +417,10 @@ def classify(
 
 
 def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
-    in_force = index.in_force(as_of)
+    current = index.in_force(as_of)
     fired = []
     found = index.by_match_key.get(parent.match_key, ())
-    tautomer = not any(in_force[i] for i in found)
+    tautomer = not any(current[i] for i in found)
     if tautomer:
         found = tuple(
             i
@@ -421,7 +428,7 @@ def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleF
             if index.entries[i].parent.tautomer_key == parent.tautomer_key
         )
     for i in found:
-        if not in_force[i]:
+        if not current[i]:
             continue
         entry = index.entries[i]
         listing = entry.listing
@@ -458,7 +465,7 @@ def _listed(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleF
 def _grouped(parent: Parent, index: ScheduleIndex, as_of: dt.date) -> tuple[RuleFired, ...]:
     fired = []
     for group in index.groups:
-        if not _in_force(group.listing.effective_from, group.listing.expires, as_of):
+        if not in_force(group.listing.effective_from, group.listing.expires, as_of):
             continue
         core = group.compiled.match(parent.mol)
         if core is None:
@@ -516,9 +523,9 @@ class _Nearest:
         if not index.entries:
             return cls(parent, index, threshold, np.zeros(0), [])
         similarities = index.fingerprints.tanimoto(fingerprint(parent.mol))
-        in_force = index.in_force(as_of)
-        if not in_force.all():
-            similarities = np.where(in_force, similarities, -1.0)
+        current = index.in_force(as_of)
+        if not current.all():
+            similarities = np.where(current, similarities, -1.0)
         ranked = nearest(similarities, NEAREST_REPORTED, at_least=0.0)
         return cls(
             parent, index, threshold, similarities, [(i, float(similarities[i])) for i in ranked]
@@ -742,7 +749,7 @@ def _pending_cover(
     covers = []
     for indexed in index.amendments:
         amendment = indexed.amendment
-        if not _pending_on(amendment, as_of):
+        if not pending_on(amendment, as_of):
             continue
         since = amendment.stage_changed_at
         if parent.match_key in indexed.names or any(
@@ -767,23 +774,6 @@ def _pending_cover(
                     )
                 )
     return tuple(covers)
-
-
-# Same rules as services.domain.schedule (chemistry does not import the domain layer above it).
-
-
-def _in_force(effective_from: dt.date, expires: dt.date | None, on: dt.date) -> bool:
-    return effective_from <= on and (expires is None or on < expires)
-
-
-def _pending_on(amendment: Amendment, on: dt.date) -> bool:
-    if amendment.proposed_at.date() > on:
-        return False
-    if amendment.status == AmendmentStatus.PENDING:
-        return True
-    if amendment.status in (AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN):
-        return amendment.decided_at is not None and amendment.decided_at.date() > on
-    return amendment.effective_from is not None and amendment.effective_from > on
 
 
 def _text(text: str) -> str:

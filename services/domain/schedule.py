@@ -53,6 +53,8 @@ from contracts.schedule import (
     Listing,
     ScheduleState,
     StageReached,
+    in_force,
+    pending_on,
 )
 
 LegislationEvent = (
@@ -285,15 +287,6 @@ def load_schedule_jsonl(path: Path | str, jurisdiction: str) -> ScheduleState:
     return fold_legislation(events)
 
 
-def in_force(effective_from: dt.date, expires: dt.date | None, on: dt.date) -> bool:
-    """Whether a control running from ``effective_from`` until ``expires`` applies on ``on``.
-
-    >>> in_force(dt.date(2026, 1, 1), dt.date(2027, 1, 1), dt.date(2027, 1, 1))
-    False
-    """
-    return effective_from <= on and (expires is None or on < expires)
-
-
 def listings_in_force(state: ScheduleState, on: dt.date) -> list[Listing]:
     """The listed substances in force on ``on``."""
     return [item for item in state.listings if in_force(item.effective_from, item.expires, on)]
@@ -310,17 +303,7 @@ def pending_amendments(state: ScheduleState, on: dt.date) -> list[Amendment]:
     An enacted amendment whose ``effective_from`` is still ahead counts as pending: it will
     control its substances, but does not yet.
     """
-    return [a for a in state.amendments if _pending_on(a, on)]
-
-
-def _pending_on(amendment: Amendment, on: dt.date) -> bool:
-    if amendment.proposed_at.date() > on:
-        return False
-    if amendment.status == AmendmentStatus.PENDING:
-        return True
-    if amendment.status in (AmendmentStatus.REJECTED, AmendmentStatus.WITHDRAWN):
-        return amendment.decided_at is not None and amendment.decided_at.date() > on
-    return amendment.effective_from is not None and amendment.effective_from > on
+    return [a for a in state.amendments if pending_on(a, on)]
 
 
 def to_jsonl(events: Iterable[LegislationEvent]) -> str:

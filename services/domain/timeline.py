@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contracts.countries import legal_time_zone
-from contracts.schedule import Amendment, AmendmentStatus, ScheduleState
+from contracts.schedule import Amendment, AmendmentStatus, ScheduleState, in_force
 
 DECIDED = (
     AmendmentStatus.ENACTED,
@@ -84,13 +84,13 @@ def schedule_at(
         x
         for x in state.listings
         if _known(x.source, x.effective_from, by_id, at, zone)
-        and _in_force(x.effective_from, x.expires, day)
+        and in_force(x.effective_from, x.expires, day)
     ]
     groups = [
         g
         for g in state.groups
         if _known(g.source, g.effective_from, by_id, at, zone)
-        and _in_force(g.effective_from, g.expires, day)
+        and in_force(g.effective_from, g.expires, day)
     ]
     covering = [a for a in state.amendments if _covers_at(a, at, day)]
     stalled = frozenset(
@@ -203,10 +203,6 @@ def _known(
     if amendment is None:
         return start_of(effective_from, zone) <= at
     return _decided_by(amendment, at) and amendment.status != AmendmentStatus.REJECTED
-
-
-def _in_force(effective_from: dt.date, expires: dt.date | None, day: dt.date) -> bool:
-    return effective_from <= day and (expires is None or day < expires)
 
 
 def _covers_at(a: Amendment, at: dt.datetime, day: dt.date) -> bool:

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from contracts.legislation import AmendmentEnacted, AmendmentProposed
-from contracts.schedule import GroupListing, Listing, ScheduleState
+from contracts.schedule import GroupListing, Listing, ScheduleState, pending_on
 from services.chemistry import (
     ScheduleIndex,
     StructureError,
@@ -367,11 +367,7 @@ def test_pending_rule_agrees_with_the_domain(kz_state) -> None:
     state = apply_legislation(kz_state, proposal(dt.datetime(2025, 7, 22, 10, tzinfo=KZT)))
     index = ScheduleIndex.build(state, jurisdiction="KZ")
     for day in (dt.date(2025, 7, 21), dt.date(2025, 7, 22), dt.date(2026, 1, 1)):
-        ours = {
-            a.amendment.amendment_id
-            for a in index.amendments
-            if chemistry_classification._pending_on(a.amendment, day)
-        }
+        ours = {a.amendment.amendment_id for a in index.amendments if pending_on(a.amendment, day)}
         assert ours == {a.amendment_id for a in pending_amendments(state, day)}
 
 
