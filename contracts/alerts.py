@@ -219,3 +219,41 @@ ALERT_EVENTS = (
     AlertResolved,
     AlertCorrected,
 )
+
+
+class AlertKind(StrEnum):
+    """What happened to an alert: the ``<kind>`` of its event type, ``aw.alert.<kind>.v1``."""
+
+    RAISED = "raised"
+    UPDATED = "updated"
+    SUPPRESSED = "suppressed"
+    REOPENED = "reopened"
+    RESOLVED = "resolved"
+    CORRECTED = "corrected"
+
+
+AlertEvent = (
+    AlertRaised | AlertUpdated | AlertSuppressed | AlertReopened | AlertResolved | AlertCorrected
+)
+"""Any of the six alert event types; each carries the whole :class:`AlertBody`."""
+
+ALERT_TYPES: dict[AlertKind, type[AlertEvent]] = {
+    AlertKind.RAISED: AlertRaised,
+    AlertKind.UPDATED: AlertUpdated,
+    AlertKind.SUPPRESSED: AlertSuppressed,
+    AlertKind.REOPENED: AlertReopened,
+    AlertKind.RESOLVED: AlertResolved,
+    AlertKind.CORRECTED: AlertCorrected,
+}
+"""Each kind's event model."""
+
+_KIND_OF: dict[type, AlertKind] = {model: kind for kind, model in ALERT_TYPES.items()}
+
+
+def alert_kind(event: AlertEvent) -> AlertKind:
+    """The kind of an alert event, told by its model (not read out of its type string).
+
+    >>> alert_kind(AlertResolved.model_construct()), alert_kind(AlertCorrected.model_construct())
+    (<AlertKind.RESOLVED: 'resolved'>, <AlertKind.CORRECTED: 'corrected'>)
+    """
+    return _KIND_OF[type(event)]

@@ -27,6 +27,7 @@ from aiohttp import web
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_server
 
+from contracts.alerts import AlertEvent
 from contracts.codec import decode
 from contracts.errors import ContractError
 from contracts.schedule import ScheduleSnapshot
@@ -43,7 +44,7 @@ from services.alert_board.pages import (
     render_not_found,
     render_row,
 )
-from services.alert_board.view import AlertBoardView, AlertEvent
+from services.alert_board.view import AlertBoardView
 from services.platform.logs import configure_logging
 from services.platform.security import aiokafka_args
 from services.platform.topics import topic_name

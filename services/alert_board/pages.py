@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from contracts.alerts import AlertStatus
+from contracts.alerts import AlertEvent, AlertStatus
 from services.alert_board.drawing import Drawing, DrawnPair
-from services.alert_board.view import AlertEvent, ListedStructure, VersionPoint, board_order
+from services.alert_board.view import ListedStructure, VersionPoint, board_order
 
 MAX_WEEKS = 104
 """The occurrence chart shows at most this many weeks (the most recent)."""

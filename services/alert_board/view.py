@@ -12,22 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contracts.alerts import (
-    AlertCorrected,
-    AlertRaised,
-    AlertReopened,
-    AlertResolved,
-    AlertStatus,
-    AlertSuppressed,
-    AlertUpdated,
-)
+from contracts.alerts import AlertEvent, AlertStatus
 from contracts.schedule import ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
-
-AlertEvent = (
-    AlertRaised | AlertUpdated | AlertSuppressed | AlertReopened | AlertResolved | AlertCorrected
-)
-"""Any of the six alert event types; each carries the whole :class:`AlertBody`."""
 
 MAX_VERSIONS_KEPT = 1000
 """Per alert, the most recent versions kept for its history (the chart and the version table)."""

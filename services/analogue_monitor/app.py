@@ -23,6 +23,7 @@ from functools import partial
 from aiokafka.partitioner import DefaultPartitioner
 from faust.types import Message
 
+from contracts.alerts import AlertKind, alert_kind
 from contracts.codec import decode
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData
@@ -141,9 +142,9 @@ def build(settings: MonitorSettings) -> StreamService:
         await service.apply(outcome, substances, key, message)
         # A duplicate resends versions already counted: count each version once.
         for emitted in () if outcome.duplicate else outcome.emits:
-            body = emitted.event.data
-            metrics.alerts.labels(emitted.event.type.split(".")[2]).inc()
-            if body.time_to_control_days is not None and emitted.event.type.endswith("resolved.v1"):
+            body, kind = emitted.event.data, alert_kind(emitted.event)
+            metrics.alerts.labels(kind.value).inc()
+            if body.time_to_control_days is not None and kind == AlertKind.RESOLVED:
                 metrics.time_to_control.observe(body.time_to_control_days * DAY)
 
     async def reach(partition: int, time: dt.datetime | None, message: Message) -> None:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from contracts.alerts import AlertStatus
-from services.domain.lifecycle import Published
+from contracts.alerts import AlertKind, AlertStatus
 from services.platform.metrics import ServiceMetrics
 
 # From first sighting to control: days to a couple of years.
@@ -51,7 +50,7 @@ class MonitorMetrics(ServiceMetrics):
             ["transition"],
             registry=self.registry,
         )
-        for transition in Published:  # from 0, so an increase counts the first one too
+        for transition in AlertKind:  # from 0, so an increase counts the first one too
             self.alerts.labels(transition.value)
         self.open_alerts = Gauge(
             "analogue_monitor_alerts_by_status",

@@ -9,34 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from contracts.alerts import (
-    AlertBody,
-    AlertCorrected,
-    AlertRaised,
-    AlertReopened,
-    AlertResolved,
-    AlertSuppressed,
-    AlertUpdated,
-    Correction,
-    ForeignSighting,
-)
+from contracts.alerts import ALERT_TYPES, AlertBody, AlertKind, Correction, ForeignSighting
 from contracts.topics import ALERTS
 from services.domain.effects import Emit, emit
-from services.domain.lifecycle import AlertRule, Published
+from services.domain.lifecycle import AlertRule
 from services.domain.substance import JurisdictionState, SubstanceState
 from services.domain.wording import days
 
 MAX_IDS = 50  # AlertBody.seizure_ids and sample_ids hold at most this many
 REASON_MAX = 4096
-
-ALERT_TYPES = {
-    Published.RAISED: AlertRaised,
-    Published.UPDATED: AlertUpdated,
-    Published.SUPPRESSED: AlertSuppressed,
-    Published.REOPENED: AlertReopened,
-    Published.RESOLVED: AlertResolved,
-    Published.CORRECTED: AlertCorrected,
-}
 
 
 def alert_id(jurisdiction: str, match_key: str) -> str:
@@ -52,7 +33,7 @@ def alert_event(
     state: SubstanceState,
     j: str,
     local: JurisdictionState,
-    kind: Published,
+    kind: AlertKind,
     *,
     at: dt.datetime,
     foreign: list[ForeignSighting],
@@ -93,7 +74,7 @@ def alert_event(
         pending_amendments=list(local.assessment.pending)[:50],
         foreign_sightings=foreign,
         time_to_control_days=(
-            days(at - first_seen) if kind == Published.RESOLVED else time_to_control
+            days(at - first_seen) if kind == AlertKind.RESOLVED else time_to_control
         ),
         correction=correction,
     )

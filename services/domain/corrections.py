@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.alerts import AlertBody, AlertStatus, AlertTransition, Correction
+from contracts.alerts import AlertBody, AlertKind, AlertStatus, AlertTransition, Correction
 from contracts.countries import legal_time_zone
 from services.domain.alert_event import alert_id
 from services.domain.effects import Emit
 from services.domain.judging import Judging
-from services.domain.lifecycle import AlertTrack, Published
+from services.domain.lifecycle import AlertTrack
 from services.domain.occurrences import latest
 from services.domain.substance import SubstanceState
 from services.domain.wording import correction_reason, days
@@ -75,7 +75,7 @@ def corrected(
         regions=end.regions if end is not None else (),
         channels=end.channels if end is not None else (),
         foreign=end.foreign if end is not None else (),
-        kind=Published.CORRECTED,
+        kind=AlertKind.CORRECTED,
     )
     local = judged.model_copy(update={"alert": track, "history": (*before, *truth)})
     state = state.with_local(j, local)
@@ -86,7 +86,7 @@ def corrected(
         corrected=_transitions(truth),
     )
     why = correction_reason(correction, track.status, legal_time_zone(j))
-    resolved = next((t for t in reversed(truth) if t.kind == Published.RESOLVED), None)
+    resolved = next((t for t in reversed(truth) if t.kind == AlertKind.RESOLVED), None)
     controlled_after = (
         days(resolved.time - (local.sightings.first_seen or resolved.time))
         if resolved is not None and track.status == AlertStatus.RESOLVED
@@ -95,7 +95,7 @@ def corrected(
     judging.publish(
         state,
         local,
-        Published.CORRECTED,
+        AlertKind.CORRECTED,
         track.time,
         why,
         correction=correction,
@@ -110,10 +110,10 @@ def _supersedes(sent: Emit, alert: str, version: int) -> bool:
     return isinstance(body, AlertBody) and body.alert_id == alert and body.version > version
 
 
-def _steps(history: Sequence[AlertTrack]) -> list[tuple[Published | None, dt.datetime]]:
+def _steps(history: Sequence[AlertTrack]) -> list[tuple[AlertKind | None, dt.datetime]]:
     """The lifecycle in ``history``: its changes of status and when. Updates are left out: new
     evidence found late is published as an update, like any other."""
-    return [(t.kind, t.time) for t in history if t.kind != Published.UPDATED]
+    return [(t.kind, t.time) for t in history if t.kind != AlertKind.UPDATED]
 
 
 def _transitions(history: Sequence[AlertTrack]) -> list[AlertTransition]:

@@ -34,14 +34,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from contracts.alerts import AlertStatus, Correction
+from contracts.alerts import AlertKind, AlertStatus, Correction
 from contracts.countries import legal_time_zone
 from services.domain.alert_event import alert_event
 from services.domain.effects import Emit
 from services.domain.lifecycle import (
     AlertRule,
     Assessment,
-    Published,
     escalations,
     published,
     standing,
@@ -203,7 +202,7 @@ class Judging:
         self,
         state: SubstanceState,
         local: JurisdictionState,
-        kind: Published,
+        kind: AlertKind,
         at: dt.datetime,
         why: str,
         *,

@@ -39,7 +39,7 @@ they said (``services.domain.corrections``). It takes whatever status the
 alert has with that input, ``retracted`` when it should never have been raised.
 
 >>> transition(None, Standing.ALERTING, escalations=())
-<Published.RAISED: 'raised'>
+<AlertKind.RAISED: 'raised'>
 >>> transition(None, Standing.COVERED, escalations=()) is None
 True
 """
@@ -53,7 +53,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime
 
-from contracts.alerts import AlertStatus, NearestListed, PendingAmendmentRef, RuleFired
+from contracts.alerts import AlertKind, AlertStatus, NearestListed, PendingAmendmentRef, RuleFired
 from contracts.seizure import Channel
 from services.domain.state import StateModel
 
@@ -149,24 +149,13 @@ def standing(assessment: Assessment | None, count: int, rule: AlertRule) -> Stan
     return Standing.ALERTING if count >= rule.min_occurrences else Standing.QUIET
 
 
-class Published(StrEnum):
-    """Which alert event to publish (the ``aw.alert.<this>.v1`` type)."""
-
-    RAISED = "raised"
-    UPDATED = "updated"
-    SUPPRESSED = "suppressed"
-    REOPENED = "reopened"
-    RESOLVED = "resolved"
-    CORRECTED = "corrected"
-
-
-STATUS_AFTER: dict[Published, AlertStatus | None] = {
-    Published.RAISED: AlertStatus.OPEN,
-    Published.UPDATED: None,  # unchanged
-    Published.SUPPRESSED: AlertStatus.SUPPRESSED,
-    Published.REOPENED: AlertStatus.OPEN,
-    Published.RESOLVED: AlertStatus.RESOLVED,
-    Published.CORRECTED: None,  # the status judged again
+STATUS_AFTER: dict[AlertKind, AlertStatus | None] = {
+    AlertKind.RAISED: AlertStatus.OPEN,
+    AlertKind.UPDATED: None,  # unchanged
+    AlertKind.SUPPRESSED: AlertStatus.SUPPRESSED,
+    AlertKind.REOPENED: AlertStatus.OPEN,
+    AlertKind.RESOLVED: AlertStatus.RESOLVED,
+    AlertKind.CORRECTED: None,  # the status judged again
 }
 
 
@@ -183,7 +172,7 @@ class AlertTrack(StateModel):
     channels: tuple[Channel, ...] = ()
     foreign: tuple[str, ...] = ()
     """Jurisdictions shown as "also seen in"."""
-    kind: Published | None = None
+    kind: AlertKind | None = None
     """What this version published (None in states stored before it was kept)."""
 
 
@@ -192,19 +181,19 @@ _OPEN_TARGET = {Standing.ALERTING, Standing.QUIET}
 
 def transition(
     alert: AlertTrack | None, now: Standing, escalations: Sequence[str]
-) -> Published | None:
+) -> AlertKind | None:
     """The alert event to publish (None: nothing), per the table in the module docstring."""
     if alert is None or alert.status == AlertStatus.RETRACTED:
-        return Published.RAISED if now == Standing.ALERTING else None
+        return AlertKind.RAISED if now == Standing.ALERTING else None
     status = alert.status
     if now == Standing.CONTROLLED:
-        return None if status == AlertStatus.RESOLVED else Published.RESOLVED
+        return None if status == AlertStatus.RESOLVED else AlertKind.RESOLVED
     if now == Standing.COVERED and status != AlertStatus.SUPPRESSED:
-        return Published.SUPPRESSED
+        return AlertKind.SUPPRESSED
     if now in _OPEN_TARGET and status != AlertStatus.OPEN:
-        return Published.REOPENED
+        return AlertKind.REOPENED
     if status != AlertStatus.RESOLVED and escalations:
-        return Published.UPDATED
+        return AlertKind.UPDATED
     return None
 
 
@@ -236,7 +225,7 @@ def escalations(
 
 def published(
     alert: AlertTrack | None,
-    kind: Published,
+    kind: AlertKind,
     *,
     at: dt.datetime,
     count: int,

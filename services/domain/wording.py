@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.alerts import AlertStatus, AlertTransition, Correction
+from contracts.alerts import AlertKind, AlertStatus, AlertTransition, Correction
 from contracts.schedule import AmendmentStatus, ScheduleState
-from services.domain.lifecycle import AlertRule, Assessment, Published
+from services.domain.lifecycle import AlertRule, Assessment
 from services.domain.substance import JurisdictionState
 
 
 def reason(
-    kind: Published,
+    kind: AlertKind,
     before: JurisdictionState,
     after: JurisdictionState,
     found: Sequence[str],
@@ -33,9 +33,9 @@ def reason(
         f"{count} distinct occurrence{'s' if count != 1 else ''} in the last "
         f"{rule.window_days} days (threshold {rule.min_occurrences})"
     )
-    if kind == Published.UPDATED:
+    if kind == AlertKind.UPDATED:
         return "Escalation: " + "; ".join(found) + "."
-    if kind == Published.RESOLVED:
+    if kind == AlertKind.RESOLVED:
         how = "listed by name" if assessment.status == "listed" else "covered by a group listing"
         first = after.sightings.first_seen or at
         why = f" {assessment.rules_fired[0].explanation}" if assessment.rules_fired else ""
@@ -43,7 +43,7 @@ def reason(
             f"Now controlled ({how}) as of {at:%Y-%m-%d}, "
             f"{days(at - first):g} days after it was first seen.{why}"
         )
-    if kind == Published.SUPPRESSED:
+    if kind == AlertKind.SUPPRESSED:
         covers = ", ".join(
             f"{p.amendment_id} (stage {p.stage}, by {p.covers_by})" for p in assessment.cover
         )
@@ -52,7 +52,7 @@ def reason(
     ended = _cover_ended(before, after, schedule, rule, at)
     nearest = _nearest(assessment)
     stalled = _stalled_note(assessment, rule)
-    if kind == Published.RAISED:
+    if kind == AlertKind.RAISED:
         lead = f"Unlisted analogue{nearest}: {counted}, and no pending amendment covers it."
         return " ".join(part for part in (lead, ended, stalled) if part)
     if before.alert is not None and before.alert.status == AlertStatus.RESOLVED:

@@ -23,11 +23,11 @@ from contextlib import closing
 
 from kafka import KafkaConsumer, TopicPartition
 
-from contracts.alerts import AlertStatus
+from contracts.alerts import AlertEvent, AlertStatus
 from contracts.codec import decode
 from contracts.errors import ContractError
 from contracts.topics import ALERTS
-from services.alert_board.view import AlertEvent, board_order, latest_versions
+from services.alert_board.view import board_order, latest_versions
 from services.platform.logs import configure_logging
 from services.platform.reach import require_broker
 from services.platform.security import describe, kafka_python_args

@@ -23,10 +23,10 @@ import sys
 from collections.abc import Sequence
 from typing import IO, cast
 
+from contracts.alerts import AlertEvent
 from contracts.codec import encode
 from contracts.envelope import Envelope
 from contracts.topics import ALERTS
-from services.alert_board.view import AlertEvent
 from services.helptext import plain
 from services.tools.alerts import Newest, format_alert
 from services.tools.pipeline import Replay, ReplayDeps, in_event_time

@@ -10,6 +10,7 @@ import pytest
 
 from contracts.alerts import (
     AlertBody,
+    AlertEvent,
     AlertRaised,
     AlertReopened,
     AlertResolved,
@@ -17,7 +18,6 @@ from contracts.alerts import (
     AlertUpdated,
     NearestListed,
 )
-from services.alert_board.view import AlertEvent
 
 T0 = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 ALPHA_PHP = "CCCCC(N1CCCC1)C(=O)c1ccccc1"

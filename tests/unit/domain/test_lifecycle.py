@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 
-from contracts.alerts import PendingAmendmentRef
+from contracts.alerts import AlertKind, PendingAmendmentRef
 from services.domain.lifecycle import (
     AlertRule,
     AlertTrack,
     Assessment,
-    Published,
     Standing,
     escalations,
     published,
@@ -28,7 +27,7 @@ def alert(status: str, **fields) -> AlertTrack:
 
 
 S = Standing
-P = Published
+P = AlertKind
 TABLE = [
     (None, S.ALERTING, P.RAISED),
     (None, S.QUIET, None),

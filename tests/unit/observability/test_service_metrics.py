@@ -10,10 +10,10 @@ import pytest
 from faust.types import TP
 from metric_names import exposed_names, metric_names, series_names, service_metrics
 
+from contracts.alerts import AlertKind
 from contracts.errors import ErrorClass
 from contracts.schedule import Amendment, AmendmentStatus, Instrument, ScheduleState
 from services.analogue_monitor.metrics import MonitorMetrics, SweepTally
-from services.domain.lifecycle import Published
 from services.platform.metrics import ServiceMetrics
 from services.platform.stream import StreamService
 from services.schedule_registry.metrics import DAY, RegistryMetrics
@@ -99,7 +99,7 @@ def test_every_error_class_and_transition_starts_at_zero(service: str) -> None:
     for error_class in ErrorClass:
         assert _value(metrics, f"{service}_dead_letters_total", error_class=error_class.value) == 0
     if service == "analogue_monitor":
-        for transition in Published:
+        for transition in AlertKind:
             assert _value(metrics, "analogue_monitor_alerts_total", transition=transition) == 0
 
 
