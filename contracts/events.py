@@ -12,26 +12,12 @@ from typing import Annotated, Any, cast, get_args
 
 from pydantic import Field, TypeAdapter
 
-from contracts.alerts import (
-    AlertCorrected,
-    AlertRaised,
-    AlertReopened,
-    AlertResolved,
-    AlertSuppressed,
-    AlertUpdated,
-)
+from contracts.alerts import AlertEvent
 from contracts.dead_letter import DeadLettered
 from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope, IncomingEvent, type_of
 from contracts.lab import LabResultReported
-from contracts.legislation import (
-    AmendmentEnacted,
-    AmendmentProposed,
-    AmendmentRejected,
-    AmendmentStageChanged,
-    AmendmentWithdrawn,
-    BaselineListed,
-)
+from contracts.legislation import LegislationEvent
 from contracts.progress import ProgressReported
 from contracts.schedule import ScheduleChanged, ScheduleSnapshot, SweepRequested
 from contracts.seizure import SeizureItemLinked, SeizureReported
@@ -39,24 +25,14 @@ from contracts.seizure import SeizureItemLinked, SeizureReported
 Event = Annotated[
     SeizureReported
     | LabResultReported
-    | BaselineListed
-    | AmendmentProposed
-    | AmendmentStageChanged
-    | AmendmentEnacted
-    | AmendmentRejected
-    | AmendmentWithdrawn
+    | LegislationEvent
     | SeizureItemLinked
     | SubstanceDetected
     | ScheduleChanged
     | ScheduleSnapshot
     | SweepRequested
     | ProgressReported
-    | AlertRaised
-    | AlertUpdated
-    | AlertSuppressed
-    | AlertReopened
-    | AlertResolved
-    | AlertCorrected
+    | AlertEvent
     | DeadLettered,
     Field(discriminator="type"),
 ]

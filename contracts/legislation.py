@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -154,11 +154,15 @@ class AmendmentWithdrawn(IncomingEvent):
     data: AmendmentWithdrawnData
 
 
-LEGISLATION_EVENTS = (
-    BaselineListed,
-    AmendmentProposed,
-    AmendmentStageChanged,
-    AmendmentEnacted,
-    AmendmentRejected,
-    AmendmentWithdrawn,
+LegislationEvent = (
+    BaselineListed
+    | AmendmentProposed
+    | AmendmentStageChanged
+    | AmendmentEnacted
+    | AmendmentRejected
+    | AmendmentWithdrawn
 )
+"""Any of the legislation event types (what ``aw.legislation`` carries): the one list of them."""
+
+LEGISLATION_EVENTS: tuple[type[LegislationEvent], ...] = get_args(LegislationEvent)
+"""The same types, for ``isinstance``."""

@@ -45,6 +45,7 @@ from contracts.legislation import (
     AmendmentStageChanged,
     AmendmentWithdrawn,
     BaselineListed,
+    LegislationEvent,
 )
 from contracts.schedule import (
     Amendment,
@@ -56,15 +57,7 @@ from contracts.schedule import (
     in_force,
     pending_on,
 )
-
-LegislationEvent = (
-    BaselineListed
-    | AmendmentProposed
-    | AmendmentStageChanged
-    | AmendmentEnacted
-    | AmendmentRejected
-    | AmendmentWithdrawn
-)
+from contracts.topics import LEGISLATION
 
 
 def empty_schedule() -> ScheduleState:
@@ -263,9 +256,6 @@ def lapse_expired(state: ScheduleState, on: dt.date) -> ScheduleState:
     return state
 
 
-_LEGISLATION_TYPES = frozenset(model.model_fields["type"].default for model in LEGISLATION_EVENTS)
-
-
 def load_schedule_jsonl(path: Path | str, jurisdiction: str) -> ScheduleState:
     """Fold the legislation events of ``jurisdiction`` in a JSONL file (one event per line).
 
@@ -278,7 +268,7 @@ def load_schedule_jsonl(path: Path | str, jurisdiction: str) -> ScheduleState:
         if not line.strip():
             continue
         try:
-            event = decode(line.encode("utf-8"), accept=_LEGISLATION_TYPES)
+            event = decode(line.encode("utf-8"), accept=LEGISLATION.types)
         except Exception as error:
             error.add_note(f"{path}, line {number}")
             raise

@@ -34,6 +34,7 @@ from contracts.legislation import (
     AmendmentStageChanged,
     AmendmentWithdrawn,
     BaselineListed,
+    LegislationEvent,
 )
 from contracts.progress import InputOrder
 from contracts.schedule import (
@@ -47,7 +48,7 @@ from contracts.substances import ListedSubstance, Structure
 from contracts.topics import LEGISLATION, SCHEDULE_CHANGES, SCHEDULE_STATE
 from services.chemistry import Parent, StructureError
 from services.domain.effects import Emit, Outcome, Rejection, Route, Routes, derived_id, emit
-from services.domain.schedule import LegislationEvent, apply_legislation
+from services.domain.schedule import apply_legislation
 from services.domain.state import HandlerState
 
 _CHANGE: dict[type, Change] = {
