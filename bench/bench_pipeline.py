@@ -27,7 +27,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,13 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e"), str(REPO / "tests" / "stress")]
+sys.path[:0] = [str(REPO), *(str(REPO / "tests" / d) for d in ("", "e2e", "stress"))]
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from e2e_harness import publish, schedule_published, wait_for  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 from kafka.admin import NewTopic  # noqa: E402
-from stress_harness import MeteredPipeline, free_port, slowest  # noqa: E402
+from ports import free_port, free_ports  # noqa: E402
+from stress_harness import MeteredPipeline, slowest  # noqa: E402
 
 from contracts.codec import decode, encode  # noqa: E402
 from contracts.detection import SubstanceDetected, SubstanceDetectedData  # noqa: E402
@@ -83,21 +83,9 @@ PERF = re.compile(
 # --- the broker --------------------------------------------------------------------------------
 
 
-def _free_port_pair() -> int:
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
-
-
 @contextlib.contextmanager
 def broker(folder: Path) -> Iterator[str]:
-    port = _free_port_pair()
+    port = free_ports(2)  # the broker, and the controller on the next port
     started = subprocess.run(
         [str(KAFKA_SH), "start", "--port", str(port), "--dir", str(folder)],
         capture_output=True,

@@ -9,13 +9,13 @@ fixture start it: ``pytest tests/unit`` never does.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import free_ports
 
 from services.platform.settings import ServiceSettings
 
@@ -32,23 +32,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port_pair() -> int:
-    """A port P such that P and P+1 (the controller) are both free on loopback."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port >= 65535:
-            continue
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
-
-
 @pytest.fixture(scope="session")
 def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The bootstrap address of a real broker for this test session."""
@@ -56,7 +39,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if given:
         yield given
         return
-    port = _free_port_pair()
+    port = free_ports(2)  # the broker, and the controller on the next port
     broker_dir = tmp_path_factory.mktemp("kafka")
     started = subprocess.run(
         [str(KAFKA_SH), "start", "--port", str(port), "--dir", str(broker_dir)],

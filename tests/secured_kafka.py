@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import os
 import secrets
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ports import free_port, free_ports
 
 from contracts.codec import encode
 from contracts.envelope import Envelope
@@ -103,19 +103,7 @@ class SecuredBroker:
 def _free_ports() -> tuple[int, int]:
     """P with P and P+1 free (broker, controller), and another free port for TLS."""
     for _ in range(50):
-        probes = [socket.socket() for _ in range(2)]
-        try:
-            probes[0].bind(("127.0.0.1", 0))
-            port = probes[0].getsockname()[1]
-            probes[1].bind(("127.0.0.1", port + 1))
-        except OSError:
-            continue
-        finally:
-            for probe in probes:
-                probe.close()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            tls_port = probe.getsockname()[1]
+        port, tls_port = free_ports(2), free_port()
         if tls_port not in (port, port + 1):
             return port, tls_port
     raise RuntimeError("no free ports on 127.0.0.1")

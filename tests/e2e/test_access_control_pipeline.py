@@ -11,13 +11,13 @@ An alert is raised; operations staff see it with ``analogue-watch alerts list`` 
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 from e2e_harness import Pipeline, publish, read_topic, schedule_published, wait_for
+from ports import free_port
 from secured_kafka import (
     SecuredBroker,
     baseline,
@@ -46,12 +46,6 @@ def broker(
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _board_page(port: int) -> str:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
@@ -64,7 +58,7 @@ def test_services_and_cli_work_with_their_own_credentials(
     broker: SecuredBroker, tmp_path: Path
 ) -> None:
     admin = broker.settings("admin")
-    board_port = _free_port()
+    board_port = free_port()
     service_env = {name: broker.env(user) for name, user in PRINCIPAL_OF.items()}
     service_env["alert_board"]["AW_BOARD_PORT"] = str(board_port)
 

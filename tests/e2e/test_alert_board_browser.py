@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
+from ports import free_port
 
 from contracts.alerts import (
     AlertBody,
@@ -221,12 +221,6 @@ def kz_schedule() -> ScheduleSnapshot:
 
 
 # -- fixtures ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Topics:

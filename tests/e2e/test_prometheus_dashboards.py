@@ -16,7 +16,6 @@ import json
 import math
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -29,6 +28,7 @@ import pytest
 import yaml
 from e2e_harness import Pipeline, publish, schedule_published, settled_alerts, wait_for
 from kafka import KafkaProducer
+from ports import free_port
 
 from contracts.topics import LAB_RESULTS, SEIZURES
 from services.platform.catalog import SERVICES
@@ -53,18 +53,12 @@ MALFORMED = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def metered_pipeline(kafka_settings: ServiceSettings, tmp_path: Path) -> Iterator[Pipeline]:
     """The pipeline fixture's services and the alert board (every service Prometheus scrapes),
     each serving /metrics on a fixed free port."""
-    env = {name: {"AW_METRICS_PORT": str(_free_port())} for name in SCRAPED}
-    env["alert_board"]["AW_BOARD_PORT"] = str(_free_port())  # not 8088: a demo may hold it
+    env = {name: {"AW_METRICS_PORT": str(free_port())} for name in SCRAPED}
+    env["alert_board"]["AW_BOARD_PORT"] = str(free_port())  # not 8088: a demo may hold it
     with Pipeline.running(kafka_settings, tmp_path, service_env=env, names=SCRAPED) as running:
         yield running
 
@@ -121,7 +115,7 @@ def prometheus(metered_pipeline: Pipeline, tmp_path: Path) -> Iterator[Prometheu
     }
     config = tmp_path / "prometheus.yml"
     config.write_text(yaml.safe_dump(scrape_config(ports)))
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "prometheus.log"
     with open(log, "ab") as out:
         proc = subprocess.Popen(

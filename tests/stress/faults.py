@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("e2e", "")]
 
 from e2e_harness import (  # noqa: E402
     PIPELINE,
@@ -46,6 +45,7 @@ from e2e_harness import (  # noqa: E402
     wait_for,
 )
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from ports import free_ports  # noqa: E402
 
 from contracts.codec import encode  # noqa: E402
 from contracts.envelope import Envelope  # noqa: E402
@@ -889,28 +889,6 @@ WORKER_FAULTS: tuple[Fault, ...] = (
 
 
 # -- brokers ---------------------------------------------------------------------------------
-
-
-def free_ports(n: int) -> int:
-    """A port P with P..P+n-1 all free on loopback (kafka.sh takes consecutive ports)."""
-    for _ in range(100):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + n > 65535:
-            continue
-        if all(_free(base + i) for i in range(1, n)):
-            return base
-    raise RuntimeError(f"no {n} consecutive free ports on 127.0.0.1")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def kafka_sh(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -8,7 +8,6 @@ the machine (``make up``) does not stop the test's.
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import threading
 import time
@@ -16,10 +15,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("e2e", "")]
 
 from e2e_harness import PIPELINE, Pipeline  # noqa: E402
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from ports import free_port  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from contracts.topics import DEAD_LETTERS  # noqa: E402
@@ -32,7 +32,6 @@ __all__ = [
     "MeteredPipeline",
     "Origin",
     "Slowest",
-    "free_port",
     "raw_producer",
     "slowest",
 ]
@@ -49,12 +48,6 @@ def raw_producer(settings: ServiceSettings) -> KafkaProducer:
         max_request_size=MAX_REQUEST_BYTES,
         linger_ms=5,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -10,6 +10,7 @@ import socket
 import time
 
 import pytest
+from ports import free_port
 
 from services.cli import main
 from services.platform.reach import EXIT_UNREACHABLE, unreachable
@@ -17,10 +18,7 @@ from services.platform.reach import EXIT_UNREACHABLE, unreachable
 
 @pytest.fixture
 def closed_port() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"127.0.0.1:{port}"  # bound and released: nothing listens there now
+    return f"127.0.0.1:{free_port()}"  # nothing listens there
 
 
 def test_a_port_where_nothing_listens_is_named_with_the_reason(closed_port) -> None:
