@@ -1,8 +1,9 @@
 """The alert board: a web page of the current alerts for operations staff, updated live.
 
-Wiring only. A reader task follows ``aw.alerts`` and ``aw.schedule.state`` from the beginning
-with aiokafka (no consumer group, nothing committed: the view is rebuilt at every start) and folds
-each event into :class:`~services.alert_board.view.AlertBoardView`; each change is pushed to open
+Wiring only. A reader task follows ``aw.alerts``, ``aw.schedule.state`` and ``aw.dead-letters``
+from the beginning with aiokafka (no consumer group, nothing committed: the view is rebuilt at
+every start) and folds each event into :class:`~services.alert_board.view.AlertBoardView` (the
+latest ``DEAD_LETTERS_KEPT`` dead letters are kept for their page); each change is pushed to open
 pages through :class:`~services.alert_board.live.LiveFeed` (Server-Sent Events). aiohttp serves
 the pages rendered by :mod:`services.alert_board.pages` and ``/metrics`` on one port.
 
@@ -20,6 +21,7 @@ import json
 import logging
 import signal
 import time
+from collections import deque
 from functools import lru_cache
 from importlib import resources
 
@@ -29,11 +31,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_s
 
 from contracts.alerts import AlertEvent
 from contracts.codec import decode
+from contracts.dead_letter import DeadLettered
 from contracts.errors import ContractError
 from contracts.schedule import ScheduleSnapshot
 from contracts.substances import Structure
-from contracts.topics import ALERTS, SCHEDULE_STATE, Topic
+from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
 from services.alert_board.config import BoardSettings
+from services.alert_board.dead_letter_page import query_filters, render_dead_letters
 from services.alert_board.drawing import DrawnPair, draw_pair
 from services.alert_board.live import CLOSE, LiveFeed
 from services.alert_board.metrics import BoardMetrics
@@ -54,6 +58,8 @@ log = logging.getLogger(__name__)
 KEEP_ALIVE_S = 15.0
 TOPIC_WAIT_S = 0.2
 METADATA_MAX_AGE_MS = 10_000  # how soon a topic created after the start is read
+DEAD_LETTERS_KEPT = 2000
+"""Dead letters the board holds for its page, the latest; the topic keeps 30 days of them."""
 
 
 def load_assets() -> Assets:
@@ -92,14 +98,16 @@ class Board:
         self.ready = asyncio.Event()
         self.assets = load_assets()
         self.csp = content_security_policy(self.assets)
+        self.dead_letters: deque[DeadLettered] = deque(maxlen=DEAD_LETTERS_KEPT)
         self._topics = {
-            topic_name(t, settings.topic_namespace): t for t in (ALERTS, SCHEDULE_STATE)
+            topic_name(t, settings.topic_namespace): t
+            for t in (ALERTS, SCHEDULE_STATE, DEAD_LETTERS)
         }
 
     # -- reading the topics ------------------------------------------------------------
 
     async def read(self) -> None:
-        """Follow both topics from the beginning until cancelled.
+        """Follow the topics from the beginning until cancelled.
 
         Without a consumer group, aiokafka assigns every partition of the subscribed topics (and
         of topics created later, at the next metadata refresh); nothing is committed.
@@ -131,7 +139,7 @@ class Board:
             await consumer.stop()
 
     async def _end_offsets(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
-        """Once both topics are assigned: where they end now (the board is ready there)."""
+        """Once every topic is assigned: where they end now (the board is ready there)."""
         waited = False
         while True:
             assigned = consumer.assignment()
@@ -159,6 +167,9 @@ class Board:
             return
         self.metrics.consumed.labels(event.type).inc()
         self.metrics.last_event.set_to_current_time()
+        if isinstance(event, DeadLettered):
+            self.dead_letters.append(event)
+            return
         if isinstance(event, ScheduleSnapshot):
             self.view.apply_snapshot(event)
             self.metrics.schedules.set(self.view.jurisdictions_with_schedule)
@@ -197,6 +208,7 @@ class Board:
         app = web.Application(middlewares=[self._headers_and_metrics])
         app.router.add_get("/", self.list_page, name="list")
         app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
+        app.router.add_get("/dead-letters", self.dead_letter_page, name="dead-letters")
         app.router.add_get("/events", self.events, name="events")
         app.router.add_get("/metrics", self.metrics_page, name="metrics")
         app.router.add_get("/healthz", self.health, name="health")
@@ -264,6 +276,18 @@ class Board:
             assets=self.assets,
         )
         self.metrics.render.labels("alert").observe(time.perf_counter() - started)
+        return web.Response(text=text, content_type="text/html")
+
+    async def dead_letter_page(self, request: web.Request) -> web.Response:
+        with self.metrics.render.labels("dead-letters").time():
+            text = render_dead_letters(
+                list(self.dead_letters),
+                query_filters({name: request.query.getall(name) for name in request.query}),
+                kept=DEAD_LETTERS_KEPT,
+                last_id=self.feed.last_id,
+                ready=self.ready.is_set(),
+                assets=self.assets,
+            )
         return web.Response(text=text, content_type="text/html")
 
     async def events(self, request: web.Request) -> web.StreamResponse:

@@ -599,6 +599,7 @@ def layout(
   data-alert-id="{h(alert_id)}" data-version="{version}">
 <header class="topbar"><a class="brand" href="/">Analogue Watch</a>
   <span class="section">Alert board</span>
+  <nav class="nav"><a href="/">Alerts</a> <a href="/dead-letters">Dead letters</a></nav>
   <span class="live" id="live-status" data-state="connecting">connecting…</span></header>
 <div class="notice loading" id="loading"{" hidden" if ready else ""}>Reading alerts from the
   topic… the list fills as they are read.</div>

@@ -40,7 +40,7 @@ from kafka.admin import (
     UserScramCredentialUpsertion,
 )
 
-from contracts.topics import ALERTS, SCHEDULE_STATE, TOPICS, Topic
+from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, TOPICS, Topic
 from services.platform.catalog import SERVICES
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
@@ -84,9 +84,9 @@ PRINCIPALS: tuple[Principal, ...] = (
 """The default principals, one per agency role and service (``acls apply --principals FILE``
 names a deployment's own)."""
 
-ALSO_READS: dict[str, tuple[Topic, ...]] = {"alert_board": (ALERTS, SCHEDULE_STATE)}
-"""Reads the topic table does not list: the board is the operations staff's view of alerts,
-and it draws each alert beside the jurisdiction's schedule."""
+ALSO_READS: dict[str, tuple[Topic, ...]] = {"alert_board": (ALERTS, SCHEDULE_STATE, DEAD_LETTERS)}
+"""Reads the topic table does not list: the board is the operations staff's view of alerts and
+of rejected input, and it draws each alert beside the jurisdiction's schedule."""
 
 STREAM_SERVICES = tuple(entry.name for entry in SERVICES if entry.stream)
 CHANGELOG_OPERATIONS: tuple[Operation, ...] = ("Create", "Read", "Write")

@@ -15,28 +15,19 @@ the demo. Text from agencies is stripped of control characters before it reaches
 from __future__ import annotations
 
 import argparse
-import logging
-import time
 import unicodedata
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import closing
-
-from kafka import KafkaConsumer, TopicPartition
+from typing import cast
 
 from contracts.alerts import AlertEvent, AlertStatus
-from contracts.codec import decode
-from contracts.errors import ContractError
 from contracts.topics import ALERTS
 from services.alert_board.view import board_order, latest_versions
 from services.platform.logs import configure_logging
 from services.platform.reach import require_broker
-from services.platform.security import describe, kafka_python_args
 from services.platform.settings import ServiceSettings
-from services.platform.topics import topic_name
+from services.tools import reading
 
-log = logging.getLogger(__name__)
-
-POLL_MS = 500
 MAX_LISTED = 4  # regions or names shown on one line before "+N more"
 REASON_CHARS = 240
 
@@ -212,84 +203,29 @@ def matches(event: AlertEvent, jurisdictions: set[str], statuses: set[str]) -> b
 
 # -- reading the topic -------------------------------------------------------------------
 
-
-def _open(settings: ServiceSettings) -> tuple[KafkaConsumer, list[TopicPartition]]:
-    """A consumer assigned every partition of the alert topic: no group, nothing committed."""
-    name = topic_name(ALERTS, settings.topic_namespace)
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        client_id="analogue-watch-alerts",
-        group_id=None,
-        enable_auto_commit=False,
-        **kafka_python_args(settings),
-    )
-    partitions = consumer.partitions_for_topic(name)
-    if not partitions:
-        consumer.close()
-        raise SystemExit(
-            f"topic {name} does not exist on {settings.kafka_bootstrap_servers}, or "
-            f"{describe(settings)} may not read it; create the topics with "
-            "`analogue-watch topics create`"
-        )
-    assigned = [TopicPartition(name, p) for p in sorted(partitions)]
-    consumer.assign(assigned)
-    return consumer, assigned
-
-
-def _decoded(records: Iterable) -> Iterator[AlertEvent]:
-    for record in records:
-        try:
-            event = decode(record.value or b"", accept=ALERTS.types)
-        except ContractError as error:
-            log.warning(
-                "skipped a message that is not a valid alert event",
-                extra={
-                    "partition": record.partition,
-                    "offset": record.offset,
-                    "reason": error.reason[:300],
-                },
-            )
-            continue
-        yield event  # type: ignore[misc]  # accept= restricts decode to the alert types
+CLIENT_ID = "analogue-watch-alerts"
 
 
 def read_to_end(settings: ServiceSettings, timeout_s: float) -> list[AlertEvent]:
     """Every alert event on the topic, from the beginning to the end offsets seen at the start."""
-    consumer, assigned = _open(settings)
-    with closing(consumer):
-        consumer.seek_to_beginning(*assigned)
-        end = consumer.end_offsets(assigned)
-        remaining = {tp for tp in assigned if end[tp] > consumer.position(tp)}
-        events: list[AlertEvent] = []
-        deadline = time.monotonic() + timeout_s
-        while remaining:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"could not read the alert topic to its end in {timeout_s:g} s")
-            for tp, records in consumer.poll(timeout_ms=POLL_MS).items():
-                events.extend(_decoded(r for r in records if r.offset < end[tp]))
-            remaining = {tp for tp in remaining if consumer.position(tp) < end[tp]}
-        return events
+    events = reading.read_to_end(settings, ALERTS, timeout_s, client_id=CLIENT_ID)
+    return cast(list[AlertEvent], events)  # the alert topic accepts only the alert types
 
 
 def follow(
     settings: ServiceSettings, *, from_beginning: bool, timeout_s: float | None
 ) -> Generator[AlertEvent, None, None]:
     """Alert events as they arrive, until the time-out (None: until the caller stops)."""
-    consumer, assigned = _open(settings)
-    with closing(consumer):
-        if from_beginning:
-            consumer.seek_to_beginning(*assigned)
-        else:
-            consumer.seek_to_end(*assigned)
-            for tp in assigned:  # resolve the positions now: what arrives later is printed
-                consumer.position(tp)
-        log.info(
-            "following alerts", extra={"topic": assigned[0].topic, "from_beginning": from_beginning}
-        )
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        while deadline is None or time.monotonic() < deadline:
-            for records in consumer.poll(timeout_ms=POLL_MS).values():
-                yield from _decoded(records)
+    return cast(
+        Generator[AlertEvent, None, None],
+        reading.follow(
+            settings,
+            ALERTS,
+            from_beginning=from_beginning,
+            timeout_s=timeout_s,
+            client_id=CLIENT_ID,
+        ),
+    )
 
 
 # -- commands ------------------------------------------------------------------------------

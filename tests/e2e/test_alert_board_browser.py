@@ -32,10 +32,12 @@ from contracts.alerts import (
     PendingAmendmentRef,
     RuleFired,
 )
-from contracts.codec import encode
+from contracts.codec import decode, encode
+from contracts.dead_letter import DeadLettered, dead_letter_for
+from contracts.errors import ContractError
 from contracts.schedule import Listing, ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
-from contracts.topics import ALERTS, SCHEDULE_STATE
+from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 
@@ -232,7 +234,10 @@ class Topics:
 
     def publish(self, *events) -> None:
         for e in events:
-            topic = SCHEDULE_STATE if isinstance(e, ScheduleSnapshot) else ALERTS
+            if isinstance(e, DeadLettered):
+                topic = DEAD_LETTERS
+            else:
+                topic = SCHEDULE_STATE if isinstance(e, ScheduleSnapshot) else ALERTS
             self.producer.send(
                 topic_name(topic, self.settings.topic_namespace),
                 key=topic.key_of(e).encode(),
@@ -243,7 +248,7 @@ class Topics:
 
 @pytest.fixture
 def topics(kafka_settings: ServiceSettings) -> Iterator[Topics]:
-    ensure_topics(kafka_settings, [ALERTS, SCHEDULE_STATE])
+    ensure_topics(kafka_settings, [ALERTS, SCHEDULE_STATE, DEAD_LETTERS])
     topics = Topics(kafka_settings)
     yield topics
     topics.producer.close()
@@ -416,6 +421,77 @@ def visible_row_ids(page) -> list[str]:
     return page.eval_on_selector_all(
         "tr.alert-row:not([hidden])", "rows => rows.map(r => r.dataset.alertId)"
     )
+
+
+def rejected(raw: bytes, topic: str, offset: int) -> DeadLettered:
+    """The dead letter the resolver writes for ``raw``, with the contract's own reason."""
+    try:
+        decode(raw, accept=frozenset({"aw.seizure.reported.v1", "aw.lab-result.reported.v1"}))
+    except ContractError as error:
+        return dead_letter_for(
+            raw,
+            source_topic=topic,
+            partition=1,
+            offset=offset,
+            key=None,
+            error=error,
+            service="substance_resolver",
+            now=ago(1) + dt.timedelta(minutes=offset),
+        )
+    raise AssertionError("expected a rejection")
+
+
+def test_an_operator_finds_a_rejected_message_and_how_to_send_it_again(
+    board: RunningBoard, topics: Topics, browser
+) -> None:
+    seizure = {
+        "id": "kz-ala-2026-0042",
+        "type": "aw.seizure.reported.v1",
+        "source": "kz.mvd.almaty",
+        "time": "2026-03-01T10:00:00+05:00",
+        "published": "2026-03-01T10:05:00+05:00",
+        "data": {"seizure_id": HOSTILE},
+    }
+    lab = {**seizure, "id": "kz-cfe-7", "type": "aw.lab-result.reported.v1", "source": "kz.cfe"}
+    letters = [
+        rejected(json.dumps(seizure).encode(), "aw.seizures", 3),
+        rejected(b"{not json", "aw.seizures", 4),
+        rejected(json.dumps(lab).encode(), "aw.lab-results", 5),
+    ]
+    topics.publish(*letters)
+    page = browser.new_page(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
+    page.goto(board.url)
+    page.click("nav >> text=Dead letters")
+    deadline = time.monotonic() + 30
+    while len(page.query_selector_all("tr.dead-letter")) < 3:  # the board reads them live
+        assert time.monotonic() < deadline, page.inner_text("main")
+        time.sleep(0.5)
+        page.reload()
+    assert "3 dead letters: 2 schema_violation, 1 malformed_json" in page.inner_text(
+        "#dead-letter-count"
+    )
+
+    page.click('a[data-filter="agency"] >> text=kz.mvd.almaty')  # a filter is a link
+    assert "agency=kz.mvd.almaty" in page.url
+    assert [r.get_attribute("data-id") for r in page.query_selector_all("tr.dead-letter")] == [
+        letters[0].id
+    ]
+    row = page.query_selector("tr.dead-letter")
+    assert "What to do: correct the field named above" in row.inner_text()
+    assert "jurisdiction" in row.inner_text()  # the field the seizure lacks
+    row.query_selector("summary").click()
+    assert "kz-ala-2026-0042" in row.query_selector("pre.original").inner_text()
+    assert f"analogue-watch dead-letters original {letters[0].id}" in row.inner_text()
+    assert page.evaluate("document.body.dataset.pwned") is None  # the original is only text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "alert_board_dead_letters.png"), full_page=True)
+
+    page.goto(f"{board.url}/dead-letters?error_class=malformed_json&topic=aw.seizures")
+    assert [r.get_attribute("data-id") for r in page.query_selector_all("tr.dead-letter")] == [
+        letters[1].id
+    ]
+    page.click("text=clear the filters")
+    assert len(page.query_selector_all("tr.dead-letter")) == 3
 
 
 def test_the_board_exposes_its_metrics(board: RunningBoard, topics: Topics) -> None:
