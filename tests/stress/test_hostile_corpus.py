@@ -17,6 +17,7 @@ from collections import Counter
 
 import pytest
 from faust.utils import json as faust_json
+from hostile import ACCEPTED, LIMIT, MIB, Hostile, counts, hostile_corpus
 
 from contracts.codec import decode
 from contracts.dead_letter import dead_letter_for
@@ -25,7 +26,6 @@ from contracts.lab import LabResultReported
 from contracts.topics import topic_named
 from services.chemistry import standardise_components
 from services.platform.stream import STATE_MAX_BYTES
-from services.stress.hostile import ACCEPTED, LIMIT, MIB, Hostile, counts, hostile_corpus
 from services.substance_resolver import handlers
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -106,3 +106,13 @@ def test_every_message_meets_the_fate_it_promises(corpus: list[Hostile]) -> None
             assert letters == len(json.loads(h.value)["data"]["substances"])
     assert not wrong, f"{len(wrong)} messages would not meet their fate, e.g. {wrong[:5]}"
     assert slowest[0] < 5, slowest
+
+
+def test_the_corpus_examples_run() -> None:
+    """Its docstring examples (the corpus lives with the tests, outside the doctest walk)."""
+    import doctest
+
+    import hostile
+
+    result = doctest.testmod(hostile, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -1,7 +1,7 @@
 """Hostile input through the whole pipeline: 10,000 bad messages mixed into the Kazakhstan year.
 
 Story: the baseline goes in first; then, before each event of the year, a slice of the hostile
-corpus (``services.stress.hostile``) is published raw to the agency topics under the keys it
+corpus (``tests/stress/hostile.py``) is published raw to the agency topics under the keys it
 carries, so every kind of bad message arrives between valid ones; each slice must be dead-lettered
 within a minute (else a service has stalled), and nothing else is waited for. Once the services
 have drained, every bad message must have its dead letters (matched by source topic, partition and
@@ -32,12 +32,12 @@ from e2e_harness import (
     settled_alerts,
     wait_for,
 )
+from hostile import ACCEPTED, Hostile, hostile_corpus
 from stress_harness import DeadLetterWatch, MeteredPipeline, Origin, raw_producer, slowest
 
 from contracts.codec import encode
 from contracts.topics import DEAD_LETTERS, topic_for_type
 from services.scenario import build_scenario
-from services.stress.hostile import ACCEPTED, Hostile, hostile_corpus
 
 pytestmark = pytest.mark.e2e
 

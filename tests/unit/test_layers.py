@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "services.analogue_monitor",
         "services.alert_board",
     ),
-    ("services.tools", "services.scenario", "services.stress", "services.cli"),
+    ("services.tools", "services.scenario", "services.cli"),
 )
 """Bottom first. ``services`` itself (its ``__init__``) is in no layer and imports nothing."""
 SERVICES = 4

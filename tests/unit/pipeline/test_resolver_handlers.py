@@ -129,7 +129,7 @@ def test_a_mixture_reported_as_one_structure_is_detected_compound_by_compound():
 
 
 def test_a_mixture_of_more_compounds_than_a_lab_reports_is_refused_with_its_field():
-    from services.stress.hostile import CROWDED_MIXTURE
+    from stress.hostile import CROWDED_MIXTURE
 
     result = handle_lab_result(lab("S-1", ".".join(CROWDED_MIXTURE), ALPHA_PHP), None, DEPS)
     [rejection] = result.rejections

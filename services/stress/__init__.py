@@ -1,1 +1,0 @@
-"""Load and abuse for the stress tests and benchmarks: deterministic corpora, no Kafka here."""
