@@ -11,13 +11,13 @@ RUN_DIR := .run
 # The local runner (deploy/local.sh) defaults the broker to 127.0.0.1:9092 (KAFKA_PORT); the
 # test suite starts its own on free ports unless KAFKA_BOOTSTRAP_SERVERS is set by the caller.
 
-.PHONY: help setup prereqs run up down status test test-unit lint bench stress clean
+.PHONY: help setup prereqs run up down status test test-unit lint bench bench-state stress clean
 
 help:
 	@echo "make run    set up, start a local Kafka broker and the services, play the demo scenario"
 	@echo "make test   set up and run the whole test suite (starts its own broker)"
 	@echo "make up / make down   broker and services as background processes (logs in $(RUN_DIR)/logs)"
-	@echo "make lint   ruff and mypy;  make bench   the benchmarks"
+	@echo "make lint   ruff and mypy;  make bench   the benchmarks (make bench-state: state costs alone)"
 	@echo "make stress every fault point, repeated, a broker restart and a 3-broker cluster (~35 min)"
 
 $(STAMP): pyproject.toml
@@ -65,6 +65,10 @@ bench: setup
 
 # Kills workers at every fault point (twice), restarts a broker, stops a node of a 3-broker
 # cluster; each run compared with a golden run (tests/stress/run_faults.py, docs/stress.md).
+# The cost of state as it grows (issue 12): in-process, no broker, about a minute.
+bench-state: setup
+	@$(PY) bench/bench_state.py
+
 stress: setup
 	@$(PY) tests/stress/run_faults.py
 

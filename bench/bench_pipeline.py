@@ -42,6 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), *(str(REPO / "tests" / d) for d in ("", "e2e", "stress"))]
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from bench_state import detections, handle_cost  # noqa: E402
 from e2e_harness import publish, schedule_published, wait_for  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 from kafka.admin import NewTopic  # noqa: E402
@@ -49,7 +50,6 @@ from ports import free_port, free_ports  # noqa: E402
 from stress_harness import MeteredPipeline, slowest  # noqa: E402
 
 from contracts.codec import decode, encode  # noqa: E402
-from contracts.detection import SubstanceDetected, SubstanceDetectedData  # noqa: E402
 from contracts.topics import (  # noqa: E402
     ALERTS,
     DETECTIONS,
@@ -622,39 +622,6 @@ def _measure(running, settings, workers, copies, steady_s, probes) -> dict:
 # --- 4. the monitor's state per occurrence -----------------------------------------------------
 
 
-def detections(substances: int, per_substance: int) -> Iterator[SubstanceDetected]:
-    """Sightings in Almaty, each its own seizure, ids as long as the year's."""
-    t0 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    for s in range(substances):
-        key = "".join(chr(65 + s // 26**i % 26) for i in range(14)) + "-UHFFFAOYSA-N"
-        for k in range(per_substance):
-            at = t0 + dt.timedelta(minutes=10 * k)
-            seizure, sample = f"KZ-ALM-2025-{s:05d}-{k:04d}", f"KZ-ALM-S-25-{s:05d}-{k:04d}"
-            data = SubstanceDetectedData(
-                match_key=key,
-                substance_key=key,
-                canonical_smiles="CCCCC(C(=O)c1ccccc1)N1CCCC1",
-                reported_name="alpha-PHP",
-                occurrence_id=seizure,
-                seizure_id=seizure,
-                sample_id=sample,
-                lab_id="KZ-CFE-ALM",
-                region="Almaty",
-                channel="dead_drop",
-                seen_at=at,
-                lab_event_id=f"kz-cfe-alm-{sample.lower()}",
-            )
-            yield SubstanceDetected(
-                id=f"det-{s}-{k}",
-                source="bench",
-                jurisdiction="KZ",
-                time=at,
-                published=at,
-                correlation_id=f"CASE-2025-{s:05d}-{k:04d}",
-                data=data,
-            )
-
-
 def state_size(sightings: int, per_substance: int) -> dict:
     """Build the states through ``handle_detection`` (schedule unknown: counting only), then
     measure their JSON and the heap they take once read back, as the service reads them."""
@@ -680,21 +647,6 @@ def state_size(sightings: int, per_substance: int) -> dict:
         "heap_bytes": heap,
         "handle_us": build_s / sightings * 1e6,
     }
-
-
-def handle_cost(held: int, calls: int = 50) -> float:
-    """Microseconds per detection of a substance already holding ``held`` occurrences."""
-    deps = MonitorDeps(schedule=lambda j: None, classify=lambda *a: None)
-    state = None
-    events = list(detections(1, held + calls))
-    for event in events[:held]:
-        state = monitor.handle_detection(event, state, deps).state
-    started = time.perf_counter()
-    for event in events[held:]:
-        # What the service does per event: read the state from its JSON, handle, write it back.
-        read = SubstanceState.model_validate_json(state.model_dump_json())
-        monitor.handle_detection(event, read, deps).state.model_dump_json()
-    return (time.perf_counter() - started) / calls * 1e6
 
 
 # --- the report --------------------------------------------------------------------------------
