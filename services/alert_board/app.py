@@ -39,6 +39,7 @@ from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
 from services.alert_board.config import BoardSettings
 from services.alert_board.dead_letter_page import query_filters, render_dead_letters
 from services.alert_board.drawing import DrawnPair, draw_pair
+from services.alert_board.export import alerts_csv
 from services.alert_board.live import CLOSE, LiveFeed
 from services.alert_board.metrics import BoardMetrics
 from services.alert_board.pages import (
@@ -207,6 +208,7 @@ class Board:
     def web_app(self) -> web.Application:
         app = web.Application(middlewares=[self._headers_and_metrics])
         app.router.add_get("/", self.list_page, name="list")
+        app.router.add_get("/alerts.csv", self.alerts_csv, name="alerts-csv")
         app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
         app.router.add_get("/dead-letters", self.dead_letter_page, name="dead-letters")
         app.router.add_get("/events", self.events, name="events")
@@ -247,6 +249,15 @@ class Board:
                 assets=self.assets,
             )
         return web.Response(text=text, content_type="text/html")
+
+    async def alerts_csv(self, request: web.Request) -> web.Response:
+        """Every alert's latest version as CSV, in the list's order."""
+        return web.Response(
+            text=alerts_csv(self.view.latest()),
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": 'attachment; filename="analogue-watch-alerts.csv"'},
+        )
 
     async def alert_page(self, request: web.Request) -> web.Response:
         alert = self.view.get(request.match_info["alert_id"])

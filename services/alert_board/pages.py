@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from contracts.alerts import AlertEvent, AlertStatus
+from contracts.countries import legal_time_zone
 from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
 
@@ -83,12 +84,39 @@ def alert_url(alert_id: str) -> str:
     return "/alerts/" + quote(alert_id, safe="")
 
 
-def day(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).date().isoformat()
+def day(moment: dt.datetime, jurisdiction: str | None = None) -> str:
+    """The date of ``moment`` where ``jurisdiction``'s legal dates begin (UTC: none named).
+
+    >>> late = dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.UTC)
+    >>> day(late), day(late, "KZ")
+    ('2026-03-01', '2026-03-02')
+    """
+    return moment.astimezone(legal_time_zone(jurisdiction)).date().isoformat()
 
 
-def moment_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def moment_text(moment: dt.datetime, jurisdiction: str | None = None) -> str:
+    """``moment`` to the minute in ``jurisdiction``'s zone, with its offset (UTC: none named).
+
+    >>> moment_text(dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.UTC), "KZ")
+    '2026-03-02 02:30 +05'
+    """
+    local = moment.astimezone(legal_time_zone(jurisdiction))
+    if local.utcoffset() == dt.timedelta(0):
+        return local.strftime("%Y-%m-%d %H:%M UTC")
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + (offset[:3] if offset.endswith("00") else offset)
+
+
+def when(moment: dt.datetime, jurisdiction: str, *, minutes: bool = False) -> str:
+    """``moment`` as the jurisdiction's agencies read it (its date, or date and time), the UTC
+    time on hover: markup, escaped.
+
+    >>> when(dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.UTC), "KZ")
+    '<time datetime="2026-03-01T21:30:00+00:00" title="2026-03-01 21:30 UTC">2026-03-02</time>'
+    """
+    utc = moment.astimezone(dt.UTC)
+    shown = moment_text(moment, jurisdiction) if minutes else day(moment, jurisdiction)
+    return f'<time datetime="{h(utc.isoformat())}" title="{h(moment_text(utc))}">{h(shown)}</time>'
 
 
 def badge(status: AlertStatus) -> str:
@@ -114,10 +142,30 @@ def display_name(event: AlertEvent) -> str:
 # -- the list ------------------------------------------------------------------------------
 
 
+def search_text(event: AlertEvent) -> str:
+    """Everything the list's search box finds an alert by: ids, names, places, the nearest listed
+    substances, pending amendments, seizures and samples, the countries it was also seen in."""
+    d = event.data
+    words = [
+        d.alert_id,
+        d.substance_key,
+        d.jurisdiction,
+        *d.reported_names,
+        *d.regions,
+        *(c.value.replace("_", " ") for c in d.channels),
+        *(n.name for n in d.nearest_listed),
+        *(a.amendment_id for a in d.pending_amendments),
+        *d.seizure_ids,
+        *d.sample_ids,
+        *(s.jurisdiction for s in d.foreign_sightings),
+    ]
+    return " ".join(words).casefold()
+
+
 def render_row(event: AlertEvent) -> str:
     """One alert as a table row of the list (also what a live update carries)."""
     d = event.data
-    search = " ".join([d.alert_id, *d.reported_names, *d.regions, d.jurisdiction]).casefold()
+    search = search_text(event)
     others = d.reported_names[1:]
     tags = []
     if d.pending_amendments:
@@ -148,7 +196,8 @@ def render_row(event: AlertEvent) -> str:
         f'<div class="sub">in {d.window_days} d</div></td>'
         f"<td>{h(_some(d.regions)) or '<span class=muted>—</span>'}"
         f'<div class="sub">{h(_some([c.value.replace("_", " ") for c in d.channels]))}</div></td>'
-        f'<td class="date">{h(day(d.last_seen))}<div class="sub">first {h(day(d.first_seen))}</div>'
+        f'<td class="date">{when(d.last_seen, d.jurisdiction)}'
+        f'<div class="sub">first {when(d.first_seen, d.jurisdiction)}</div>'
         f"</td>"
         f'<td class="num muted">v{d.version}</td>'
         "</tr>"
@@ -165,7 +214,8 @@ def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, asse
     body = f"""
 <header class="list-head"><h1>Alerts</h1>
   <p class="muted">The latest version of every alert: open first, most recently seen first.
-    New alerts and updates appear as they are published.</p></header>
+    New alerts and updates appear as they are published. Dates and times are each
+    jurisdiction's own (hover over one for UTC).</p></header>
 <section class="toolbar" aria-label="Filters">
   <div class="counts" id="counts" aria-live="polite"></div>
   <div class="filters">
@@ -176,8 +226,10 @@ def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, asse
     </select></label>
     <label>Jurisdiction <select id="filter-jurisdiction"><option value="">All</option></select>
     </label>
-    <input id="filter-text" type="search" placeholder="Substance, region or alert id"
+    <input id="filter-text" type="search"
+      placeholder="Name, listed substance, region, amendment, seizure or sample id"
       aria-label="Search">
+    <a class="export" href="/alerts.csv" download>CSV</a>
   </div>
 </section>
 <section class="card table-card">
@@ -226,7 +278,7 @@ def render_alert(
   {f'<p class="aka">Also reported as {h(", ".join(others))}</p>' if others else ""}
   <p class="meta">{h(d.jurisdiction)} · <span class="mono">{h(d.alert_id)}</span> ·
     version {d.version} ({h(_EVENT_LABEL.get(event.type, event.type))}
-    {h(moment_text(event.published))})</p>
+    {when(event.published, d.jurisdiction, minutes=True)})</p>
 </header>
 {_facts(event)}
 <div class="notice" id="newer" hidden></div>
@@ -244,7 +296,7 @@ def render_alert(
 </div>
 {_more_listed(event)}
 {_identifiers(event)}
-{_versions(history)}"""
+{_versions(history, d.jurisdiction)}"""
     return layout(
         display_name(event),
         body,
@@ -269,7 +321,11 @@ def _facts(event: AlertEvent) -> str:
             nearest.name if nearest else "none named",
             f"similarity {nearest.similarity:.2f}" if nearest else "",
         ),
-        ("Last seen", day(d.last_seen), f"first seen {day(d.first_seen)}"),
+        (
+            "Last seen",
+            day(d.last_seen, d.jurisdiction),
+            f"first seen {day(d.first_seen, d.jurisdiction)}",
+        ),
         (
             "Amendments",
             f"{len(d.pending_amendments)} pending" if d.pending_amendments else "none pending",
@@ -365,7 +421,8 @@ def _occurrences(event: AlertEvent, history: Sequence[VersionPoint]) -> str:
     d = event.data
     return f"""<section class="card"><h2>Occurrences</h2>
   <p class="muted small">{d.occurrence_count} in the last {d.window_days} days · first seen
-    {h(moment_text(d.first_seen))} · last seen {h(moment_text(d.last_seen))}</p>
+    {when(d.first_seen, d.jurisdiction, minutes=True)} · last seen
+    {when(d.last_seen, d.jurisdiction, minutes=True)}</p>
   {occurrence_chart(history)}
   <p class="small muted">New occurrences by week, from the counts each version of the alert
     reported (the first version's count is split between its first and last sighting).</p>
@@ -423,7 +480,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) ->
 
 def _amendments(event: AlertEvent) -> str:
     rows = [
-        (a.amendment_id, a.stage, day(a.since), _covers(a.covers_by))
+        (a.amendment_id, a.stage, day(a.since, event.jurisdiction), _covers(a.covers_by))
         for a in event.data.pending_amendments
     ]
     table = _table(
@@ -440,7 +497,15 @@ def _covers(covers_by: str) -> str:
 
 def _foreign(event: AlertEvent) -> str:
     sightings = sorted(event.data.foreign_sightings, key=lambda s: (-s.count, s.jurisdiction))
-    rows = [(s.jurisdiction, str(s.count), day(s.first_seen), day(s.last_seen)) for s in sightings]
+    rows = [
+        (
+            s.jurisdiction,
+            str(s.count),
+            day(s.first_seen, s.jurisdiction),
+            day(s.last_seen, s.jurisdiction),
+        )
+        for s in sightings
+    ]
     table = _table(
         ("Jurisdiction", "Occurrences", "First seen", "Last seen"),
         rows,
@@ -478,15 +543,15 @@ def _identifiers(event: AlertEvent) -> str:
     return f'<section class="card"><h2>Identifiers</h2><dl class="ids">{items}</dl></section>'
 
 
-def _versions(history: Sequence[VersionPoint]) -> str:
+def _versions(history: Sequence[VersionPoint], jurisdiction: str) -> str:
     rows = [
         (
             f"v{p.version}",
             _EVENT_LABEL.get(p.type, p.type),
-            moment_text(p.published),
+            moment_text(p.published, jurisdiction),
             _STATUS_LABEL[p.status],
             str(p.occurrence_count),
-            day(p.last_seen),
+            day(p.last_seen, jurisdiction),
         )
         for p in reversed(history)
     ]

@@ -7,7 +7,9 @@ download is not used: the test launches /usr/bin/chromium).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -353,7 +355,25 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
     assert page.inner_text("#counts").split() == ["2", "open", "0", "suppressed", "1", "resolved"]
     page.select_option("#filter-status", "resolved")
     assert visible_row_ids(page) == ["RU-SYHGEUNFJIGTRX"]
+    assert page.url.endswith("/?status=resolved")  # the filters live in the address
     page.select_option("#filter-status", "")
+    page.fill("#filter-text", "KZ-AMD-2026-014")  # a pending amendment's id finds its alert
+    assert visible_row_ids(page) == ["KZ-KYIJLDDXQWBNGX"]
+    page.goto(f"{board.url}/?q=mephedrone")  # a nearest listed substance, from a sent address
+    page.wait_for_selector('tr[data-alert-id="KZ-VOEFELLSAAJCHJ"]')
+    assert page.input_value("#filter-text") == "mephedrone"
+    assert visible_row_ids(page) == ["KZ-VOEFELLSAAJCHJ"]
+    with urllib.request.urlopen(f"{board.url}/alerts.csv", timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/csv")
+        exported = list(csv.DictReader(io.StringIO(response.read().decode("utf-8"))))
+    assert [r["alert_id"] for r in exported] == [
+        "KZ-KYIJLDDXQWBNGX",
+        "KZ-VOEFELLSAAJCHJ",
+        "RU-SYHGEUNFJIGTRX",
+    ]
+    assert exported[0]["version"] == "3" and exported[0]["nearest_listed"] == "α-PVP"
+    page.goto(board.url)
+    page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "alert_board_list.png"), full_page=True)
 

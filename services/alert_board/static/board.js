@@ -109,9 +109,39 @@
     notice.hidden = false;
   }
 
+  // The filters live in the address (?status=&jurisdiction=&q=): a filtered list can be
+  // bookmarked or sent, and a reload keeps it.
+  const filterParams = [["status", statusFilter], ["jurisdiction", placeFilter], ["q", textFilter]];
+
+  function filtersFromAddress() {
+    const params = new URLSearchParams(window.location.search);
+    for (const [name, control] of filterParams) {
+      const value = params.get(name) || "";
+      if (control.tagName === "SELECT" && value &&
+          !Array.from(control.options).some((o) => o.value === value)) {
+        control.add(new Option(value, value));
+      }
+      control.value = value;
+    }
+  }
+
+  function filtersToAddress() {
+    const params = new URLSearchParams();
+    for (const [name, control] of filterParams) {
+      const value = control.value.trim();
+      if (value) params.set(name, value);
+    }
+    const query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
   if (page === "list") {
+    filtersFromAddress();
     for (const control of [statusFilter, placeFilter, textFilter]) {
-      control.addEventListener("input", applyFilters);
+      control.addEventListener("input", () => {
+        filtersToAddress();
+        applyFilters();
+      });
     }
     refreshList();
   }

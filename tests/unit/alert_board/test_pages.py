@@ -81,7 +81,10 @@ def test_a_row_carries_what_the_live_list_sorts_and_filters_by(make_alert) -> No
     assert 'data-status="suppressed"' in row and 'data-version="4"' in row
     assert 'data-jurisdiction="KZ"' in row
     assert 'href="/alerts/KZ-A%26B"' in row
-    assert 'data-search="kz-a&amp;b α-php alpha-php almaty astana kz"' in row
+    assert (
+        'data-search="kz-a&amp;b kyijlddxqwbngx-uhfffaoysa-n kz α-php alpha-php almaty astana'
+        ' post messenger α-pvp"' in row
+    )
 
 
 def test_row_sort_keys_order_rows_as_the_board_does(make_alert) -> None:
@@ -239,3 +242,46 @@ def test_the_not_found_page_says_what_and_leads_back() -> None:
     page = render_not_found("No alert 'X' (yet).", last_id="", ready=True, assets=ASSETS)
     assert "<h1>Not found</h1>" in page and "No alert &#x27;X&#x27; (yet)." in page
     assert '<a href="/">' in page and "<style>" in page  # the board's look, and the way back
+
+
+def test_search_finds_an_alert_by_what_officers_have_in_hand(make_alert) -> None:
+    from contracts.alerts import PendingAmendmentRef
+    from services.alert_board.pages import search_text
+
+    event = make_alert(
+        seizure_ids=["KZ-ALM-2026-00042"],
+        sample_ids=["KZ-ALM-S-26-00042"],
+        pending_amendments=[
+            PendingAmendmentRef(
+                amendment_id="KZ-AMD-2026-014", stage="government", since=T0, covers_by="name"
+            )
+        ],
+    )
+    words = search_text(event)
+    for wanted in ("α-pvp", "kz-amd-2026-014", "kz-alm-2026-00042", "kz-alm-s-26-00042", "post"):
+        assert wanted in words
+    assert f'data-search="{search_text(event)}"' in render_row(event)  # nothing to escape here
+
+
+def test_dates_are_the_jurisdictions_own_with_utc_on_hover(make_alert) -> None:
+    late_evening = dt.datetime(2026, 2, 22, 21, 30, tzinfo=dt.UTC)  # 23 February in Almaty
+    row = render_row(make_alert(last_seen=late_evening))
+    assert (
+        '<time datetime="2026-02-22T21:30:00+00:00" title="2026-02-22 21:30 UTC">2026-02-23</time>'
+        in row
+    )
+
+
+def test_the_list_as_csv_keeps_agency_text_from_running_as_a_formula(make_alert) -> None:
+    import csv
+    import io
+
+    from services.alert_board.export import COLUMNS, alerts_csv
+
+    event = make_alert(regions=['=HYPERLINK("http://x")', "Almaty"])
+    rows = list(csv.reader(io.StringIO(alerts_csv([event]))))
+    assert rows[0] == list(COLUMNS) and len(rows) == 2
+    line = dict(zip(COLUMNS, rows[1], strict=True))
+    assert line["alert_id"] == "KZ-KYIJLDDXQWBNGX" and line["nearest_listed"] == "α-PVP"
+    assert line["regions"].startswith("'=HYPERLINK")
+    assert line["last_seen_utc"] == event.data.last_seen.isoformat()
