@@ -229,6 +229,7 @@ def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, asse
     <input id="filter-text" type="search"
       placeholder="Name, listed substance, region, amendment, seizure or sample id"
       aria-label="Search">
+    <button type="button" id="mark-seen" hidden>Mark all as seen</button>
     <a class="export" href="/alerts.csv" download>CSV</a>
   </div>
 </section>

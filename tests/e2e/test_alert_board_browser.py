@@ -345,12 +345,17 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
 
     topics.publish(kz_schedule(), alpha_php(AlertRaised, 1, 3, 45))
     page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
+    assert page.title() == "(1 new) Alerts · Analogue Watch"  # a tab behind others says so
+    page.click("#mark-seen")
+    assert page.title() == "Alerts · Analogue Watch"
+    assert page.query_selector("tr.unseen") is None
     topics.publish(ru_resolved(), three_cmc())
     page.wait_for_selector("#alert-rows tr.alert-row:nth-of-type(3)")  # CSP forbids eval
     topics.publish(alpha_php(AlertUpdated, 2, 5, 20), alpha_php(AlertUpdated, 3, 7, 0.25))
     page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"][data-version="3"]')
 
     assert page.evaluate("window.notReloaded") is True  # the rows came without a reload
+    assert page.title() == "(3 new) Alerts · Analogue Watch"  # two new alerts, one new version
     assert row_ids(page) == ["KZ-KYIJLDDXQWBNGX", "KZ-VOEFELLSAAJCHJ", "RU-SYHGEUNFJIGTRX"]
     assert page.inner_text("#counts").split() == ["2", "open", "0", "suppressed", "1", "resolved"]
     page.select_option("#filter-status", "resolved")
@@ -431,6 +436,11 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
         assert page.query_selector("section.card.notfound") is not None, path
         page.click("text=Every alert")
         page.wait_for_selector("#alert-rows")
+    # The two alerts whose pages were opened are seen; the resolved one is still new.
+    assert page.title() == "(1 new) Alerts · Analogue Watch"
+    assert [r.get_attribute("data-alert-id") for r in page.query_selector_all("tr.unseen")] == [
+        "RU-SYHGEUNFJIGTRX"
+    ]
 
 
 def row_ids(page) -> list[str]:

@@ -29,6 +29,49 @@
     source.addEventListener("reload", () => window.location.reload());
   }
 
+  // -- what this officer has seen ---------------------------------------------------------
+  // Per browser, the version of each alert last looked at (localStorage): a row whose version
+  // is newer is "new" until its page is opened or everything is marked seen; the page title
+  // counts them, so a tab in the background says when something arrived.
+  const SEEN_KEY = "analogue-watch-seen";
+  const baseTitle = document.title;
+
+  function seenVersions() {
+    try {
+      return JSON.parse(window.localStorage.getItem(SEEN_KEY) || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function remember(seen) {
+    try {
+      window.localStorage.setItem(SEEN_KEY, JSON.stringify(seen));
+    } catch (error) {
+      // storage refused (private mode, quota): the list still works, nothing is remembered
+    }
+  }
+
+  function markNew() {
+    const seen = seenVersions();
+    let fresh = 0;
+    for (const row of allRows()) {
+      const isNew = Number(row.dataset.version) > Number(seen[row.dataset.alertId] || 0);
+      row.classList.toggle("unseen", isNew);
+      if (isNew) fresh += 1;
+    }
+    document.title = (fresh ? "(" + fresh + " new) " : "") + baseTitle;
+    const button = document.getElementById("mark-seen");
+    if (button) button.hidden = fresh === 0;
+  }
+
+  function markAllSeen() {
+    const seen = seenVersions();
+    for (const row of allRows()) seen[row.dataset.alertId] = Number(row.dataset.version);
+    remember(seen);
+    markNew();
+  }
+
   // -- the list ---------------------------------------------------------------------------
   const rows = document.getElementById("alert-rows");
   const statusFilter = document.getElementById("filter-status");
@@ -75,6 +118,7 @@
       if (!known.has(place)) placeFilter.add(new Option(place, place));
     }
     applyFilters();
+    markNew();
   }
 
   function applyFilters() {
@@ -135,7 +179,15 @@
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   }
 
+  if (page === "alert") {
+    const seen = seenVersions();
+    seen[body.dataset.alertId] = Math.max(
+      Number(seen[body.dataset.alertId] || 0), Number(body.dataset.version));
+    remember(seen);
+  }
+
   if (page === "list") {
+    document.getElementById("mark-seen").addEventListener("click", markAllSeen);
     filtersFromAddress();
     for (const control of [statusFilter, placeFilter, textFilter]) {
       control.addEventListener("input", () => {
