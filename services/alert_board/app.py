@@ -44,6 +44,7 @@ from services.alert_board.live import CLOSE, LiveFeed
 from services.alert_board.metrics import BoardMetrics
 from services.alert_board.pages import (
     Assets,
+    in_board_order,
     render_alert,
     render_list,
     render_not_found,
@@ -99,6 +100,7 @@ class Board:
         self.ready = asyncio.Event()
         self.assets = load_assets()
         self.csp = content_security_policy(self.assets)
+        self.levels = settings.levels
         self.dead_letters: deque[DeadLettered] = deque(maxlen=DEAD_LETTERS_KEPT)
         self._topics = {
             topic_name(t, settings.topic_namespace): t
@@ -191,7 +193,7 @@ class Board:
                 "alert_id": d.alert_id,
                 "version": d.version,
                 "status": d.status.value,
-                "row": render_row(alert),
+                "row": render_row(alert, self.levels),
             },
         )
         self.metrics.pushed.inc()
@@ -247,13 +249,14 @@ class Board:
                 last_id=self.feed.last_id,
                 ready=self.ready.is_set(),
                 assets=self.assets,
+                levels=self.levels,
             )
         return web.Response(text=text, content_type="text/html")
 
     async def alerts_csv(self, request: web.Request) -> web.Response:
         """Every alert's latest version as CSV, in the list's order."""
         return web.Response(
-            text=alerts_csv(self.view.latest()),
+            text=alerts_csv(in_board_order(self.view.latest(), self.levels), self.levels),
             content_type="text/csv",
             charset="utf-8",
             headers={"Content-Disposition": 'attachment; filename="analogue-watch-alerts.csv"'},

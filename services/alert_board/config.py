@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from services.domain.severity import Levels, parse_levels
 from services.platform.settings import ServiceSettings
 
 
@@ -20,3 +21,16 @@ class BoardSettings(ServiceSettings):
     metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
     """Also serve ``/metrics`` alone on this port, like every service (0: only on the board's)."""
     metrics_host: str = Field("127.0.0.1", alias="AW_METRICS_HOST", min_length=1)
+    severity: str = Field("", alias="AW_SEVERITY")
+    """Family keywords and their levels ahead of the defaults, ``opioid=critical,cannabinoid=low``
+    (``services.domain.severity``)."""
+
+    @field_validator("severity")
+    @classmethod
+    def _levels_read(cls, value: str) -> str:
+        parse_levels(value)  # a clear error at start, not on the first page
+        return value
+
+    @property
+    def levels(self) -> Levels:
+        return parse_levels(self.severity)

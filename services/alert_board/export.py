@@ -15,11 +15,13 @@ import io
 from collections.abc import Sequence
 
 from contracts.alerts import AlertEvent
+from services.domain.severity import FAMILY_LEVELS, Levels, severity
 
 COLUMNS = (
     "alert_id",
     "jurisdiction",
     "status",
+    "severity",
     "version",
     "substance",
     "other_names",
@@ -45,13 +47,14 @@ def safe(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def _row(event: AlertEvent) -> list[str]:
+def _row(event: AlertEvent, levels: Levels) -> list[str]:
     d = event.data
     nearest = d.nearest_listed[0] if d.nearest_listed else None
     return [
         d.alert_id,
         d.jurisdiction,
         d.status.value,
+        severity(event, levels).name.lower(),
         str(d.version),
         d.reported_names[0] if d.reported_names else "",
         "; ".join(d.reported_names[1:]),
@@ -73,11 +76,11 @@ def _row(event: AlertEvent) -> list[str]:
     ]
 
 
-def alerts_csv(alerts: Sequence[AlertEvent]) -> str:
+def alerts_csv(alerts: Sequence[AlertEvent], levels: Levels = FAMILY_LEVELS) -> str:
     """The alerts as CSV text, a header line first, in the order given."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for event in alerts:
-        writer.writerow([safe(cell) for cell in _row(event)])
+        writer.writerow([safe(cell) for cell in _row(event, levels)])
     return out.getvalue()

@@ -20,6 +20,7 @@ from contracts.alerts import AlertEvent, AlertStatus
 from contracts.countries import legal_time_zone
 from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
+from services.domain.severity import FAMILY_LEVELS, Levels, severity
 
 MAX_WEEKS = 104
 """The occurrence chart shows at most this many weeks (the most recent)."""
@@ -128,10 +129,19 @@ def chips(items: Iterable[str], css: str = "chip") -> str:
     return shown or '<span class="muted">none recorded</span>'
 
 
-def sort_key(event: AlertEvent) -> str:
-    """A string that sorts rows the way :func:`~services.alert_board.view.board_order` does."""
+def sort_key(event: AlertEvent, levels: Levels = FAMILY_LEVELS) -> str:
+    """A string that sorts rows as the board lists them: by status as
+    :func:`~services.alert_board.view.board_order` does, the most severe first within a status
+    (:mod:`services.domain.severity`), then the most recently seen first."""
     rank, minus_seen, alert_id = board_order(event)
-    return f"{rank}{10**12 + int(minus_seen):013d}{alert_id}"
+    level = 3 - severity(event, levels)
+    return f"{rank}{level}{10**12 + int(minus_seen):013d}{alert_id}"
+
+
+def in_board_order(
+    alerts: Sequence[AlertEvent], levels: Levels = FAMILY_LEVELS
+) -> list[AlertEvent]:
+    return sorted(alerts, key=lambda event: sort_key(event, levels))
 
 
 def display_name(event: AlertEvent) -> str:
@@ -162,9 +172,10 @@ def search_text(event: AlertEvent) -> str:
     return " ".join(words).casefold()
 
 
-def render_row(event: AlertEvent) -> str:
+def render_row(event: AlertEvent, levels: Levels = FAMILY_LEVELS) -> str:
     """One alert as a table row of the list (also what a live update carries)."""
     d = event.data
+    level = severity(event, levels).name.lower()
     search = search_text(event)
     others = d.reported_names[1:]
     tags = []
@@ -183,9 +194,9 @@ def render_row(event: AlertEvent) -> str:
         )
     return (
         f'<tr class="alert-row" data-alert-id="{h(d.alert_id)}" data-status="{h(d.status.value)}"'
-        f' data-jurisdiction="{h(d.jurisdiction)}" data-sort="{h(sort_key(event))}"'
-        f' data-search="{h(search)}" data-version="{d.version}">'
-        f"<td>{badge(d.status)}</td>"
+        f' data-jurisdiction="{h(d.jurisdiction)}" data-sort="{h(sort_key(event, levels))}"'
+        f' data-search="{h(search)}" data-version="{d.version}" data-severity="{level}">'
+        f'<td>{badge(d.status)}<div class="severity severity-{level}">{level}</div></td>'
         f'<td class="cc">{h(d.jurisdiction)}</td>'
         f'<td><a class="substance" href="{h(alert_url(d.alert_id))}">{h(display_name(event))}</a>'
         + (f'<div class="sub">also reported as {h(", ".join(others))}</div>' if others else "")
@@ -209,11 +220,20 @@ def _some(items: Sequence[str], limit: int = 3) -> str:
     return ", ".join(items[:limit]) + (f" +{more}" if more > 0 else "")
 
 
-def render_list(alerts: Sequence[AlertEvent], *, last_id: str, ready: bool, assets: Assets) -> str:
-    rows = "".join(render_row(a) for a in alerts)
+def render_list(
+    alerts: Sequence[AlertEvent],
+    *,
+    last_id: str,
+    ready: bool,
+    assets: Assets,
+    levels: Levels = FAMILY_LEVELS,
+) -> str:
+    rows = "".join(render_row(a, levels) for a in in_board_order(alerts, levels))
     body = f"""
 <header class="list-head"><h1>Alerts</h1>
-  <p class="muted">The latest version of every alert: open first, most recently seen first.
+  <p class="muted">The latest version of every alert: open first, the most severe first
+    (opioids above stimulants above cannabinoids; reopened up a level), then the most recently
+    seen.
     New alerts and updates appear as they are published. Dates and times are each
     jurisdiction's own (hover over one for UTC).</p></header>
 <section class="toolbar" aria-label="Filters">
