@@ -208,7 +208,7 @@ CLIENT_ID = "analogue-watch-alerts"
 
 def read_to_end(settings: ServiceSettings, timeout_s: float) -> list[AlertEvent]:
     """Every alert event on the topic, from the beginning to the end offsets seen at the start."""
-    events = reading.read_to_end(settings, ALERTS, timeout_s, client_id=CLIENT_ID)
+    events = reading.read_to_end(settings, ALERTS, timeout_s, what="alert", client_id=CLIENT_ID)
     return cast(list[AlertEvent], events)  # the alert topic accepts only the alert types
 
 
@@ -223,6 +223,7 @@ def follow(
             ALERTS,
             from_beginning=from_beginning,
             timeout_s=timeout_s,
+            what="alert",
             client_id=CLIENT_ID,
         ),
     )

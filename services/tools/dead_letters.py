@@ -164,7 +164,9 @@ def _settings(command: str) -> ServiceSettings:
 
 
 def _read(settings: ServiceSettings, timeout_s: float) -> list[DeadLettered]:
-    events = reading.read_to_end(settings, DEAD_LETTERS, timeout_s, client_id=CLIENT_ID)
+    events = reading.read_to_end(
+        settings, DEAD_LETTERS, timeout_s, what="dead-letter", client_id=CLIENT_ID
+    )
     return cast(list[DeadLettered], events)  # the topic accepts only dead letters
 
 
@@ -195,6 +197,7 @@ def tail_dead_letters(args: argparse.Namespace) -> int:
             DEAD_LETTERS,
             from_beginning=args.from_beginning,
             timeout_s=args.timeout,
+            what="dead-letter",
             client_id=CLIENT_ID,
         ),
     )

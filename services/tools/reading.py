@@ -53,13 +53,13 @@ def _open(
     return consumer, assigned
 
 
-def _decoded(records: Iterable, topic: Topic) -> Iterator[Envelope]:
+def _decoded(records: Iterable, topic: Topic, what: str) -> Iterator[Envelope]:
     for record in records:
         try:
             event = decode(record.value or b"", accept=topic.types)
         except ContractError as error:
             log.warning(
-                f"skipped a message that is not a valid event of {topic.name}",
+                f"skipped a message that is not a valid {what} event",
                 extra={
                     "partition": record.partition,
                     "offset": record.offset,
@@ -71,9 +71,10 @@ def _decoded(records: Iterable, topic: Topic) -> Iterator[Envelope]:
 
 
 def read_to_end(
-    settings: ServiceSettings, topic: Topic, timeout_s: float, *, client_id: str
+    settings: ServiceSettings, topic: Topic, timeout_s: float, *, what: str, client_id: str
 ) -> list[Envelope]:
-    """Every event on ``topic``, from the beginning to the end offsets seen at the start."""
+    """Every event on ``topic``, from the beginning to the end offsets seen at the start.
+    ``what``: the events in a word, for the log (``alert``, ``dead-letter``)."""
     consumer, assigned = _open(settings, topic, client_id)
     with closing(consumer):
         consumer.seek_to_beginning(*assigned)
@@ -85,7 +86,7 @@ def read_to_end(
             if time.monotonic() > deadline:
                 raise SystemExit(f"could not read {topic.name} to its end in {timeout_s:g} s")
             for tp, records in consumer.poll(timeout_ms=POLL_MS).items():
-                events.extend(_decoded((r for r in records if r.offset < end[tp]), topic))
+                events.extend(_decoded((r for r in records if r.offset < end[tp]), topic, what))
             remaining = {tp for tp in remaining if consumer.position(tp) < end[tp]}
         return events
 
@@ -96,6 +97,7 @@ def follow(
     *,
     from_beginning: bool,
     timeout_s: float | None,
+    what: str,
     client_id: str,
 ) -> Generator[Envelope, None, None]:
     """Events on ``topic`` as they arrive, until the time-out (None: until the caller stops)."""
@@ -108,10 +110,10 @@ def follow(
             for tp in assigned:  # resolve the positions now: what arrives later is printed
                 consumer.position(tp)
         log.info(
-            f"following {topic.name}",
+            f"following {what}s",
             extra={"topic": assigned[0].topic, "from_beginning": from_beginning},
         )
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         while deadline is None or time.monotonic() < deadline:
             for records in consumer.poll(timeout_ms=POLL_MS).values():
-                yield from _decoded(records, topic)
+                yield from _decoded(records, topic, what)
