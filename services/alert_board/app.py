@@ -29,7 +29,7 @@ from aiohttp import web
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_server
 
-from contracts.alerts import AlertEvent
+from contracts.alerts import AlertEvent, AlertStatus
 from contracts.codec import decode
 from contracts.dead_letter import DeadLettered
 from contracts.errors import ContractError
@@ -193,7 +193,7 @@ class Board:
                 "alert_id": d.alert_id,
                 "version": d.version,
                 "status": d.status.value,
-                "row": render_row(alert, self.levels),
+                "row": render_row(alert, self.levels, self.view.headline(d.alert_id)),
             },
         )
         self.metrics.pushed.inc()
@@ -250,6 +250,7 @@ class Board:
                 ready=self.ready.is_set(),
                 assets=self.assets,
                 levels=self.levels,
+                headlines=self.view.headlines(),
             )
         return web.Response(text=text, content_type="text/html")
 
@@ -271,7 +272,10 @@ class Board:
             )
         started = time.perf_counter()
         d = alert.data
-        nearest = d.nearest_listed[0] if d.nearest_listed else None
+        evidence = self.view.last_open(d.alert_id)
+        # A suppressed or resolved alert is drawn beside what it was an alert for.
+        shown = evidence.data if d.status != AlertStatus.OPEN and evidence is not None else d
+        nearest = shown.nearest_listed[0] if shown.nearest_listed else None
         listed = self.view.listed_structure(d.jurisdiction, nearest.name) if nearest else None
         drawn = await asyncio.get_running_loop().run_in_executor(
             None,
@@ -288,6 +292,9 @@ class Board:
             last_id=self.feed.last_id,
             ready=self.ready.is_set(),
             assets=self.assets,
+            evidence=evidence,
+            headline=self.view.headline(d.alert_id),
+            opened_by=self.view.opened_by(d.alert_id),
         )
         self.metrics.render.labels("alert").observe(time.perf_counter() - started)
         return web.Response(text=text, content_type="text/html")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -172,12 +172,16 @@ def search_text(event: AlertEvent) -> str:
     return " ".join(words).casefold()
 
 
-def render_row(event: AlertEvent, levels: Levels = FAMILY_LEVELS) -> str:
-    """One alert as a table row of the list (also what a live update carries)."""
+def render_row(
+    event: AlertEvent, levels: Levels = FAMILY_LEVELS, headline: str | None = None
+) -> str:
+    """One alert as a table row of the list (also what a live update carries); ``headline``: the
+    name it goes by (else its latest version's first name)."""
     d = event.data
+    name = headline or display_name(event)
     level = severity(event, levels).name.lower()
     search = search_text(event)
-    others = d.reported_names[1:]
+    others = [n for n in d.reported_names if n != name]
     tags = []
     if d.pending_amendments:
         tags.append('<span class="tag tag-pending">amendment pending</span>')
@@ -198,7 +202,7 @@ def render_row(event: AlertEvent, levels: Levels = FAMILY_LEVELS) -> str:
         f' data-search="{h(search)}" data-version="{d.version}" data-severity="{level}">'
         f'<td>{badge(d.status)}<div class="severity severity-{level}">{level}</div></td>'
         f'<td class="cc">{h(d.jurisdiction)}</td>'
-        f'<td><a class="substance" href="{h(alert_url(d.alert_id))}">{h(display_name(event))}</a>'
+        f'<td><a class="substance" href="{h(alert_url(d.alert_id))}">{h(name)}</a>'
         + (f'<div class="sub">also reported as {h(", ".join(others))}</div>' if others else "")
         + (f'<div class="tags">{"".join(tags)}</div>' if tags else "")
         + "</td>"
@@ -227,8 +231,12 @@ def render_list(
     ready: bool,
     assets: Assets,
     levels: Levels = FAMILY_LEVELS,
+    headlines: Mapping[str, str] | None = None,
 ) -> str:
-    rows = "".join(render_row(a, levels) for a in in_board_order(alerts, levels))
+    named = headlines or {}
+    rows = "".join(
+        render_row(a, levels, named.get(a.data.alert_id)) for a in in_board_order(alerts, levels)
+    )
     body = f"""
 <header class="list-head"><h1>Alerts</h1>
   <p class="muted">The latest version of every alert: open first, the most severe first
@@ -280,6 +288,13 @@ def render_not_found(what: str, *, last_id: str, ready: bool, assets: Assets) ->
     return layout("Not found", body, page="notfound", last_id=last_id, ready=ready, assets=assets)
 
 
+_HELD_REASON = {
+    AlertStatus.SUPPRESSED: "Why it is on hold",
+    AlertStatus.RESOLVED: "How it was resolved",
+    AlertStatus.RETRACTED: "Why it was withdrawn",
+}
+
+
 def render_alert(
     event: AlertEvent,
     history: Sequence[VersionPoint],
@@ -289,37 +304,45 @@ def render_alert(
     last_id: str,
     ready: bool,
     assets: Assets,
+    evidence: AlertEvent | None = None,
+    headline: str | None = None,
+    opened_by: AlertEvent | None = None,
 ) -> str:
+    """The alert's page. ``evidence``: its latest open version, whose counts, places and rules a
+    suppressed or resolved alert keeps showing (the versions after it report none in the
+    window); ``headline``: the name it goes by (else the latest version's first name);
+    ``opened_by``: the version that opened it last, whose reason an update does not repeat."""
     d = event.data
-    others = d.reported_names[1:]
+    shown = evidence if d.status != AlertStatus.OPEN and evidence is not None else event
+    name = headline or display_name(event)
+    others = [n for n in d.reported_names if n != name]
     body = f"""
 <nav class="crumbs"><a href="/">← All alerts</a></nav>
 <header class="alert-head">
-  <div class="title-line">{badge(d.status)}<h1>{h(display_name(event))}</h1></div>
+  <div class="title-line">{badge(d.status)}<h1>{h(name)}</h1></div>
   {f'<p class="aka">Also reported as {h(", ".join(others))}</p>' if others else ""}
   <p class="meta">{h(d.jurisdiction)} · <span class="mono">{h(d.alert_id)}</span> ·
     version {d.version} ({h(_EVENT_LABEL.get(event.type, event.type))}
     {when(event.published, d.jurisdiction, minutes=True)})</p>
 </header>
-{_facts(event)}
+{_facts(shown)}
 <div class="notice" id="newer" hidden></div>
-<section class="card reason"><h2>Why this is an alert</h2><p>{h(d.reason)}</p>
-  {_resolution(event)}</section>
-{_structures(event, listed, drawn)}
+{_reason(event, shown, opened_by)}
+{_structures(shown, listed, drawn)}
 <div class="grid">
-  {_occurrences(event, history)}
-  {_where(event)}
+  {_occurrences(shown, history)}
+  {_where(shown)}
 </div>
-{_rules(event)}
+{_rules(shown)}
 <div class="grid">
   {_amendments(event)}
-  {_foreign(event)}
+  {_foreign(shown)}
 </div>
-{_more_listed(event)}
-{_identifiers(event)}
+{_more_listed(shown)}
+{_identifiers(shown)}
 {_versions(history, d.jurisdiction)}"""
     return layout(
-        display_name(event),
+        name,
         body,
         page="alert",
         last_id=last_id,
@@ -327,6 +350,40 @@ def render_alert(
         assets=assets,
         alert_id=d.alert_id,
         version=d.version,
+    )
+
+
+def _reason(event: AlertEvent, shown: AlertEvent, opened_by: AlertEvent | None) -> str:
+    """Why the alert is where it is now: for an open one, why it was opened and the latest
+    change; for one no longer open, also why it was an alert, and that the evidence shown is
+    that version's."""
+    d = event.data
+    if d.status == AlertStatus.OPEN:
+        latest = ""
+        if opened_by is not None and opened_by.data.version != d.version:
+            o = opened_by.data
+            kind = _EVENT_LABEL.get(opened_by.type, "opened")
+            latest = f"<h3>Latest change (version {d.version})</h3><p>{h(d.reason)}</p>"
+            opened = (
+                f'<p>{h(o.reason)}</p><p class="small muted">Version {o.version}, {h(kind)}.</p>'
+            )
+        else:
+            opened = f"<p>{h(d.reason)}</p>"
+        return (
+            f'<section class="card reason"><h2>Why this is an alert</h2>{opened}{latest}</section>'
+        )
+    was = ""
+    if shown is not event:
+        s = shown.data
+        was = (
+            f"<h3>Why it was an alert (version {s.version}, the last one open)</h3>"
+            f"<p>{h(s.reason)}</p>"
+            f'<p class="small muted">The counts, places, rules and evidence below are those of '
+            f"version {s.version}.</p>"
+        )
+    return (
+        f'<section class="card reason"><h2>{h(_HELD_REASON[d.status])}</h2><p>{h(d.reason)}</p>'
+        f"{_resolution(event)}{was}</section>"
     )
 
 
@@ -573,11 +630,12 @@ def _versions(history: Sequence[VersionPoint], jurisdiction: str) -> str:
             _STATUS_LABEL[p.status],
             str(p.occurrence_count),
             day(p.last_seen, jurisdiction),
+            p.reason,
         )
         for p in reversed(history)
     ]
     table = _table(
-        ("Version", "Event", "Published", "Status", "Occurrences", "Last seen"),
+        ("Version", "Event", "Published", "Status", "Occurrences", "Last seen", "Why"),
         rows,
         "No versions read yet.",
     )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contracts.alerts import AlertEvent, AlertStatus
+from contracts.alerts import AlertEvent, AlertKind, AlertStatus, alert_kind
 from contracts.schedule import ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
 
@@ -58,6 +58,7 @@ class VersionPoint:
     first_seen: dt.datetime
     last_seen: dt.datetime
     occurrence_count: int
+    reason: str = ""
 
     @classmethod
     def of(cls, event: AlertEvent) -> VersionPoint:
@@ -70,6 +71,7 @@ class VersionPoint:
             d.first_seen,
             d.last_seen,
             d.occurrence_count,
+            d.reason,
         )
 
 
@@ -92,6 +94,13 @@ class AlertBoardView:
     def __init__(self) -> None:
         self._latest: dict[str, AlertEvent] = {}
         self._history: dict[str, dict[int, VersionPoint]] = {}
+        self._opened: dict[str, AlertEvent] = {}
+        """Per alert, the latest version that opened it (raised or reopened): why it is open."""
+        self._open: dict[str, AlertEvent] = {}
+        """Per alert, its latest open version: the evidence a resolved alert keeps showing."""
+        self._named: dict[str, tuple[int, str]] = {}
+        """Per alert, the first name of its earliest version seen: its headline, which does not
+        change with whichever lab reported last."""
         self._schedules: dict[str, ScheduleState] = {}
 
     # -- folding -------------------------------------------------------------------------
@@ -103,6 +112,14 @@ class AlertBoardView:
         history.setdefault(event.data.version, VersionPoint.of(event))
         if len(history) > MAX_VERSIONS_KEPT:
             del history[min(history)]
+        names = event.data.reported_names
+        if names and event.data.version < self._named.get(alert_id, (2**31, ""))[0]:
+            self._named[alert_id] = (event.data.version, names[0])
+        if event.data.status == AlertStatus.OPEN and is_newer(event, self._open.get(alert_id)):
+            self._open[alert_id] = event
+        opening = alert_kind(event) in (AlertKind.RAISED, AlertKind.REOPENED)
+        if opening and is_newer(event, self._opened.get(alert_id)):
+            self._opened[alert_id] = event
         if not is_newer(event, self._latest.get(alert_id)):
             return False
         self._latest[alert_id] = event
@@ -119,6 +136,24 @@ class AlertBoardView:
 
     def get(self, alert_id: str) -> AlertEvent | None:
         return self._latest.get(alert_id)
+
+    def opened_by(self, alert_id: str) -> AlertEvent | None:
+        """The version that opened the alert last (raised or reopened): the reason it is open,
+        which a later update ("new region: Turkestan") does not repeat."""
+        return self._opened.get(alert_id)
+
+    def last_open(self, alert_id: str) -> AlertEvent | None:
+        """The alert's latest open version: what it was an alert for."""
+        return self._open.get(alert_id)
+
+    def headlines(self) -> dict[str, str]:
+        """Every alert's headline (see :meth:`headline`)."""
+        return {alert_id: name for alert_id, (_, name) in self._named.items()}
+
+    def headline(self, alert_id: str) -> str | None:
+        """The name the alert goes by: the first one its earliest version seen reported."""
+        named = self._named.get(alert_id)
+        return named[1] if named else None
 
     def history(self, alert_id: str) -> list[VersionPoint]:
         """The alert's versions seen, oldest first."""

@@ -285,3 +285,71 @@ def test_the_list_as_csv_keeps_agency_text_from_running_as_a_formula(make_alert)
     assert line["alert_id"] == "KZ-KYIJLDDXQWBNGX" and line["nearest_listed"] == "α-PVP"
     assert line["regions"].startswith("'=HYPERLINK")
     assert line["last_seen_utc"] == event.data.last_seen.isoformat()
+
+
+def test_a_resolved_alert_keeps_what_it_was_an_alert_for(make_alert) -> None:
+    # Issue 15: a resolved alert said "none named", regions "—", "0 in 90 d", under "WHY THIS IS
+    # AN ALERT"; its name changed with whichever lab reported last.
+    view = AlertBoardView()
+    raised = make_alert("raised", 1, reason="Seen 3 times; shares the core of α-PVP.")
+    updated = make_alert("updated", 2, occurrence_count=9, regions=["Almaty", "Turkestan"])
+    resolved = make_alert(
+        "resolved",
+        3,
+        reason="Controlled by amendment KZ-AMD-2026-014 from 2026-05-01.",
+        reported_names=["alpha-PHP", "α-PHP"],  # another lab's name first now
+        nearest_listed=[],
+        regions=[],
+        occurrence_count=0,
+        time_to_control_days=88.6,
+    )
+    for event in (raised, updated, resolved):
+        view.apply_alert(event)
+    alert_id = resolved.data.alert_id
+    assert view.last_open(alert_id) is updated and view.headline(alert_id) == "α-PHP"
+
+    page = render_alert(
+        resolved,
+        view.history(alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, None),
+        last_id="r-1",
+        ready=True,
+        assets=ASSETS,
+        evidence=view.last_open(alert_id),
+        headline=view.headline(alert_id),
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "How it was resolved" in text and "Why this is an alert" not in text
+    assert "Controlled 89 days after it was first seen." in text
+    assert "Why it was an alert (version 2, the last one open)" in text
+    assert "Turkestan" in text and "similarity 0.83" in text  # version 2's places and evidence
+    assert "<h1>α-PHP</h1>" in page
+    # The history gives every version's reason.
+    for reason in ("Seen 3 times; shares the core of α-PVP.", "Controlled by amendment"):
+        assert reason in text
+    assert "<th>Why</th>" in page
+
+
+def test_an_updated_alert_still_says_why_it_is_open(make_alert) -> None:
+    # Issue 15: "Why this is an alert" showed only "Escalation: new region: Turkestan".
+    view = AlertBoardView()
+    reopened = make_alert("reopened", 4, reason="Its amendment KZ-AMD-2025-03 stalled 180 days.")
+    updated = make_alert("updated", 5, reason="Escalation: new region: Turkestan.")
+    for event in (make_alert("raised", 1), reopened, updated):
+        view.apply_alert(event)
+    assert view.opened_by(updated.data.alert_id) is reopened
+
+    page = render_alert(
+        updated,
+        view.history(updated.data.alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, None),
+        last_id="r-1",
+        ready=True,
+        assets=ASSETS,
+        opened_by=view.opened_by(updated.data.alert_id),
+    )
+    reason = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('class="card reason"')[1]))
+    assert reason.index("stalled 180 days") < reason.index("Latest change (version 5)")
+    assert "Escalation: new region: Turkestan." in reason and "Version 4, reopened." in reason
