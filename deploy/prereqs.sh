@@ -15,6 +15,8 @@ if [ -z "$java_major" ] || [ "${java_major%%.*}" -lt 17 ] 2>/dev/null; then
 fi
 command -v mvn >/dev/null || missing+=(maven)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)  # Debian's python3
+# The dossier PDF's font, with Cyrillic and Greek (services/alert_board/dossier.py).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$want" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)     # the alert board's browser test
   command -v promtool >/dev/null || missing+=(prometheus)   # rule tests, dashboards e2e test

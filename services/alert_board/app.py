@@ -22,7 +22,7 @@ import logging
 import signal
 import time
 from collections import deque
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 from aiohttp import web
@@ -38,6 +38,7 @@ from contracts.substances import Structure
 from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
 from services.alert_board.config import BoardSettings
 from services.alert_board.dead_letter_page import query_filters, render_dead_letters
+from services.alert_board.dossier import dossier_pdf
 from services.alert_board.drawing import DrawnPair, draw_pair
 from services.alert_board.export import alerts_csv
 from services.alert_board.live import CLOSE, LiveFeed
@@ -211,6 +212,7 @@ class Board:
         app = web.Application(middlewares=[self._headers_and_metrics])
         app.router.add_get("/", self.list_page, name="list")
         app.router.add_get("/alerts.csv", self.alerts_csv, name="alerts-csv")
+        app.router.add_get("/dossiers/{alert_id:.+}", self.dossier, name="dossier")
         app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
         app.router.add_get("/dead-letters", self.dead_letter_page, name="dead-letters")
         app.router.add_get("/events", self.events, name="events")
@@ -261,6 +263,38 @@ class Board:
             content_type="text/csv",
             charset="utf-8",
             headers={"Content-Disposition": 'attachment; filename="analogue-watch-alerts.csv"'},
+        )
+
+    async def dossier(self, request: web.Request) -> web.Response:
+        """The alert's dossier as PDF (:mod:`services.alert_board.dossier`)."""
+        alert_id = request.match_info["alert_id"]
+        alert = self.view.get(alert_id)
+        if alert is None:
+            return self._not_found(f"No alert {alert_id!r}: no dossier for it.")
+        evidence = self.view.last_open(alert_id)
+        shown = evidence if alert.data.status != AlertStatus.OPEN and evidence else alert
+        nearest = shown.data.nearest_listed[0] if shown.data.nearest_listed else None
+        listed = (
+            self.view.listed_structure(alert.data.jurisdiction, nearest.name) if nearest else None
+        )
+        with self.metrics.render.labels("dossier").time():
+            pdf = await asyncio.get_running_loop().run_in_executor(
+                None,
+                partial(
+                    dossier_pdf,
+                    alert,
+                    self.view.history(alert_id),
+                    evidence=evidence,
+                    headline=self.view.headline(alert_id),
+                    listed=listed,
+                    generated_at=dt.datetime.now(dt.UTC),
+                ),
+            )
+        filename = "".join(c if c.isalnum() or c in "-_" else "_" for c in alert_id)
+        return web.Response(
+            body=pdf,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="dossier-{filename}.pdf"'},
         )
 
     async def alert_page(self, request: web.Request) -> web.Response:

@@ -317,7 +317,8 @@ def render_alert(
     name = headline or display_name(event)
     others = [n for n in d.reported_names if n != name]
     body = f"""
-<nav class="crumbs"><a href="/">← All alerts</a></nav>
+<nav class="crumbs"><a href="/">← All alerts</a>
+  <a class="dossier" href="/dossiers/{quote(d.alert_id, safe="")}">Dossier (PDF)</a></nav>
 <header class="alert-head">
   <div class="title-line">{badge(d.status)}<h1>{h(name)}</h1></div>
   {f'<p class="aka">Also reported as {h(", ".join(others))}</p>' if others else ""}

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 from ports import free_port
+from pypdf import PdfReader
 
 from contracts.alerts import (
     AlertBody,
@@ -410,6 +411,14 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
         assert expected in text
     assert page.evaluate("document.body.dataset.pwned") is None  # escaped, not executed
     page.screenshot(path=str(ARTIFACTS / "alert_board.png"), full_page=True)
+    dossier = page.get_attribute("a.dossier", "href")
+    with urllib.request.urlopen(f"{board.url}{dossier}", timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        pdf = PdfReader(io.BytesIO(response.read()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    for expected in ("Analogue dossier: α-PHP", "KZ-AMD-2026-014", "shared-core-with-listed"):
+        assert expected in text
+    assert len(pdf.pages[0].images) == 2  # the substance beside the nearest listed one
 
     page.goto(f"{board.url}/alerts/KZ-VOEFELLSAAJCHJ")
     assert page.get_attribute("figure.structure", "data-role") == "detected"
