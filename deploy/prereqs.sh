@@ -20,6 +20,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)  # De
 if [ "$want" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)     # the alert board's browser test
   command -v promtool >/dev/null || missing+=(prometheus)   # rule tests, dashboards e2e test
+  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)  # notifications
   command -v kcat >/dev/null || missing+=(kcat)             # interoperability with librdkafka
   command -v openssl >/dev/null || missing+=(openssl)       # the TLS listener's test certificates
 fi

@@ -25,7 +25,7 @@ from collections import deque
 from functools import lru_cache, partial
 from importlib import resources
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_server
 
@@ -36,6 +36,7 @@ from contracts.errors import ContractError
 from contracts.schedule import ScheduleSnapshot
 from contracts.substances import Structure
 from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
+from services.alert_board import alertmanager
 from services.alert_board.config import BoardSettings
 from services.alert_board.dead_letter_page import query_filters, render_dead_letters
 from services.alert_board.dossier import dossier_pdf
@@ -99,6 +100,9 @@ class Board:
         self.view = AlertBoardView()
         self.feed = LiveFeed(on_drop=self.metrics.dropped_clients.inc)
         self.ready = asyncio.Event()
+        self.changed = asyncio.Event()
+        """Set when an alert changes once caught up: forward to Alertmanager without waiting."""
+        self._forwarded: set[str] = set()
         self.assets = load_assets()
         self.csp = content_security_policy(self.assets)
         self.levels = settings.levels
@@ -185,6 +189,7 @@ class Board:
             self.metrics.alerts.labels(status.value).set(count)
         if self.ready.is_set():
             self.push(alert)
+            self.changed.set()
 
     def push(self, alert: AlertEvent) -> None:
         d = alert.data
@@ -205,6 +210,47 @@ class Board:
         self.metrics.caught_up.set(1)
         self.feed.publish("reload", {})
         log.info("caught up", extra={"alerts": len(self.view.latest())})
+
+    # -- Alertmanager --------------------------------------------------------------------
+
+    async def forward(self) -> None:
+        """Post the open alerts to Alertmanager every interval, and at once after a change,
+        until cancelled (:mod:`services.alert_board.alertmanager`)."""
+        url = self.settings.alertmanager_url.rstrip("/") + "/api/v2/alerts"
+        interval = self.settings.alertmanager_interval_s
+        await self.ready.wait()
+        async with ClientSession(timeout=ClientTimeout(total=10)) as session:
+            while True:
+                self.changed.clear()
+                await self._post(session, url, interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait(), interval)
+
+    async def _post(self, session: ClientSession, url: str, interval: float) -> None:
+        latest = self.view.latest()
+        body, firing = alertmanager.payload(
+            latest,
+            forwarded=self._forwarded,
+            opened_by=self.view.opened_by,
+            headlines=self.view.headlines(),
+            board_url=self.settings.board_url,
+            now=dt.datetime.now(dt.UTC),
+            interval_s=interval,
+            levels=self.levels,
+        )
+        if not body:
+            return
+        try:
+            async with session.post(url, json=body) as response:
+                response.raise_for_status()
+        except (ClientError, TimeoutError) as error:
+            self.metrics.forwarded.labels("failed").inc()
+            log.warning(
+                "could not post the alerts to Alertmanager", extra={"url": url, "error": str(error)}
+            )
+            return
+        self.metrics.forwarded.labels("ok").inc()
+        self._forwarded = firing
 
     # -- web ---------------------------------------------------------------------------
 
@@ -422,11 +468,14 @@ async def serve(settings: BoardSettings) -> None:
     assert reader is not None
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, reader.cancel)
+    forwarding = asyncio.create_task(board.forward()) if settings.alertmanager_url else None
     try:
         await board.read()
     except asyncio.CancelledError:
         log.info("alert board stopping")
     finally:
+        if forwarding is not None:
+            forwarding.cancel()
         loop.remove_signal_handler(signal.SIGTERM)
         await runner.cleanup()
 

@@ -21,6 +21,13 @@ class BoardSettings(ServiceSettings):
     metrics_port: int = Field(0, alias="AW_METRICS_PORT", ge=0, le=65535)
     """Also serve ``/metrics`` alone on this port, like every service (0: only on the board's)."""
     metrics_host: str = Field("127.0.0.1", alias="AW_METRICS_HOST", min_length=1)
+    alertmanager_url: str = Field("", alias="AW_ALERTMANAGER_URL")
+    """Forward open alerts to this Alertmanager (e.g. ``http://127.0.0.1:9093``); empty: not."""
+    alertmanager_interval_s: float = Field(30.0, alias="AW_ALERTMANAGER_INTERVAL_S", gt=0)
+    """How often the open alerts are sent again (each stays firing four intervals)."""
+    public_url: str = Field("", alias="AW_BOARD_URL")
+    """The board's address as people reach it, for links in notifications (default: its own
+    host and port)."""
     severity: str = Field("", alias="AW_SEVERITY")
     """Family keywords and their levels ahead of the defaults, ``opioid=critical,cannabinoid=low``
     (``services.domain.severity``)."""
@@ -34,3 +41,7 @@ class BoardSettings(ServiceSettings):
     @property
     def levels(self) -> Levels:
         return parse_levels(self.severity)
+
+    @property
+    def board_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"

@@ -71,6 +71,14 @@ class BoardMetrics:
             ["page", "code"],
             registry=r,
         )
+        self.forwarded = Counter(
+            "alert_board_alertmanager_posts_total",
+            "Posts of the open alerts to Alertmanager, by outcome (ok, failed)",
+            ["outcome"],
+            registry=r,
+        )
+        for outcome in ("ok", "failed"):
+            self.forwarded.labels(outcome)
         self.render = Histogram(
             "alert_board_render_seconds",
             "Time to render a page, by page",

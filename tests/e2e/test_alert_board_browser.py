@@ -7,6 +7,7 @@ download is not used: the test launches /usr/bin/chromium).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -264,19 +265,20 @@ class RunningBoard:
     """Where the board serves /metrics alone (AW_METRICS_PORT), as every service does."""
 
 
-@pytest.fixture
-def board(
-    kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path
+@contextlib.contextmanager
+def board_process(
+    settings: ServiceSettings, tmp_path: Path, **extra_env: str
 ) -> Iterator[RunningBoard]:
     """The board running as a process, once it has read the topics."""
     port = free_port()
     env = {
         **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_settings.kafka_bootstrap_servers,
-        "AW_TOPIC_NAMESPACE": kafka_settings.topic_namespace,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "AW_TOPIC_NAMESPACE": settings.topic_namespace,
         "AW_BOARD_PORT": str(port),
         "AW_METRICS_PORT": str(free_port()),  # /metrics alone there too, as every service has
         "PYTHONPATH": str(REPO),
+        **extra_env,
     }
     log_path = tmp_path / "alert_board.log"
     with log_path.open("wb") as log:
@@ -298,6 +300,14 @@ def board(
         except subprocess.TimeoutExpired:
             process.kill()
     assert process.returncode == 0, log_path.read_text()[-3000:]
+
+
+@pytest.fixture
+def board(
+    kafka_settings: ServiceSettings, topics: Topics, tmp_path: Path
+) -> Iterator[RunningBoard]:
+    with board_process(kafka_settings, tmp_path) as running:
+        yield running
 
 
 def wait_until_ready(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -548,3 +558,95 @@ def test_the_board_exposes_its_metrics(board: RunningBoard, topics: Topics) -> N
 def scrape(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
+
+
+# -- Alertmanager --------------------------------------------------------------------------
+
+ALERTMANAGER = Path("/usr/bin/prometheus-alertmanager")
+ALERTMANAGER_CONFIG = """
+route:
+  receiver: on-call
+  group_by: [alert_id]
+  group_wait: 1s
+receivers:
+  - name: on-call
+"""
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path) -> Iterator[str]:
+    """Debian's Alertmanager on a free loopback port, alone (no cluster), until the test ends."""
+    if not ALERTMANAGER.exists():
+        pytest.fail(
+            "Alertmanager is missing: apt-get install prometheus-alertmanager", pytrace=False
+        )
+    config = tmp_path / "alertmanager.yml"
+    config.write_text(ALERTMANAGER_CONFIG)
+    port = free_port()
+    log_path = tmp_path / "alertmanager.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(ALERTMANAGER),
+                f"--config.file={config}",
+                f"--storage.path={tmp_path / 'alertmanager-data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/-/ready", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None, log_path.read_text()[-2000:]
+                assert time.monotonic() < deadline, log_path.read_text()[-2000:]
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def active_alerts(alertmanager_url: str) -> dict[str, dict]:
+    with urllib.request.urlopen(f"{alertmanager_url}/api/v2/alerts?active=true", timeout=5) as r:
+        return {a["labels"]["alert_id"]: a for a in json.load(r)}
+
+
+def test_an_open_alert_reaches_alertmanager_and_leaves_it_when_resolved(
+    kafka_settings: ServiceSettings, topics: Topics, alertmanager: str, tmp_path: Path
+) -> None:
+    topics.publish(alpha_php(AlertRaised, 1, 3, 45), ru_resolved())
+    with board_process(
+        kafka_settings,
+        tmp_path,
+        AW_ALERTMANAGER_URL=alertmanager,
+        AW_ALERTMANAGER_INTERVAL_S="2",
+        AW_BOARD_URL="https://board.example",
+    ):
+        deadline = time.monotonic() + 30
+        while "KZ-KYIJLDDXQWBNGX" not in (firing := active_alerts(alertmanager)):
+            assert time.monotonic() < deadline, firing
+            time.sleep(0.5)
+        alert = firing["KZ-KYIJLDDXQWBNGX"]
+        assert alert["labels"] == {
+            "alertname": "AnalogueWatchUnlistedAnalogue",
+            "alert_id": "KZ-KYIJLDDXQWBNGX",
+            "jurisdiction": "KZ",
+            "severity": "high",  # a cathinone, raised
+            "family": "synthetic cathinones",
+            "opened": "raised",
+        }
+        assert "α-PHP (KZ): unlisted analogue of α-PVP" in alert["annotations"]["summary"]
+        assert alert["generatorURL"] == "https://board.example/alerts/KZ-KYIJLDDXQWBNGX"
+        assert "RU-SYHGEUNFJIGTRX" not in firing  # resolved before the board started: not sent
+
+        topics.publish(alpha_php(AlertResolved, 2, 3, 40, status="resolved"))
+        while "KZ-KYIJLDDXQWBNGX" in (firing := active_alerts(alertmanager)):
+            assert time.monotonic() < deadline + 30, firing
+            time.sleep(0.5)
