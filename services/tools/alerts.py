@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from collections.abc import Generator, Sequence
-from contextlib import closing
 from typing import cast
 
 from contracts.alerts import AlertEvent, AlertStatus
@@ -288,20 +287,14 @@ def tail_alerts(args: argparse.Namespace) -> int:
     jurisdictions, statuses = set(args.jurisdiction), set(args.status)
     if args.max is not None and args.max < 1:
         return 0
-    printed = 0
-    shown = Newest()
+    newest = Newest()
     events = follow(settings, from_beginning=args.from_beginning, timeout_s=args.timeout)
-    try:
-        with closing(events):
-            for event in events:
-                if not shown.newer(event) or not matches(event, jurisdictions, statuses):
-                    continue
-                _print(event, args.json)
-                printed += 1
-                if printed == args.max:
-                    break
-    except KeyboardInterrupt:
-        pass
+    reading.print_each(
+        events,
+        lambda e: newest.newer(e) and matches(e, jurisdictions, statuses),
+        lambda e: _print(e, args.json),
+        args.max,
+    )
     return 0
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Generator
-from contextlib import closing
 from typing import cast
 
 from contracts.dead_letter import DeadLettered, original_bytes
@@ -201,17 +200,7 @@ def tail_dead_letters(args: argparse.Namespace) -> int:
             client_id=CLIENT_ID,
         ),
     )
-    printed = 0
-    try:
-        with closing(events):
-            for event in events:
-                if filters.match(event):
-                    _print(event, args.json)
-                    printed += 1
-                    if printed == args.max:
-                        break
-    except KeyboardInterrupt:
-        pass
+    reading.print_each(events, filters.match, lambda e: _print(e, args.json), args.max)
     return 0
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
+from typing import TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -24,6 +25,8 @@ from services.platform.settings import ServiceSettings
 from services.platform.topics import topic_name
 
 log = logging.getLogger(__name__)
+
+E = TypeVar("E")
 
 POLL_MS = 500
 
@@ -117,3 +120,25 @@ def follow(
         while deadline is None or time.monotonic() < deadline:
             for records in consumer.poll(timeout_ms=POLL_MS).values():
                 yield from _decoded(records, topic, what)
+
+
+def print_each(
+    events: Generator[E, None, None],
+    shown: Callable[[E], bool],
+    show: Callable[[E], None],
+    limit: int | None,
+) -> None:
+    """``show`` each event ``shown`` says yes to, until ``limit`` of them (None: no limit), the
+    events end, or Ctrl-C; the reading stops (its consumer closed) either way."""
+    printed = 0
+    try:
+        with closing(events):
+            for event in events:
+                if not shown(event):
+                    continue
+                show(event)
+                printed += 1
+                if printed == limit:
+                    break
+    except KeyboardInterrupt:
+        pass
