@@ -28,6 +28,9 @@ class BoardSettings(ServiceSettings):
     public_url: str = Field("", alias="AW_BOARD_URL")
     """The board's address as people reach it, for links in notifications (default: its own
     host and port)."""
+    operators_file: str = Field("", alias="AW_BOARD_OPERATORS")
+    """The operators file (``analogue-watch operators add``): who may act on alerts, with
+    scrypt-hashed passwords. Empty: nobody may, the board is read-only."""
     severity: str = Field("", alias="AW_SEVERITY")
     """Family keywords and their levels ahead of the defaults, ``opioid=critical,cannabinoid=low``
     (``services.domain.severity``)."""
