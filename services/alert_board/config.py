@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, field_validator
 
 from services.domain.severity import Levels, parse_levels
@@ -44,6 +46,10 @@ class BoardSettings(ServiceSettings):
     @property
     def levels(self) -> Levels:
         return parse_levels(self.severity)
+
+    @property
+    def operators_path(self) -> Path | None:
+        return Path(self.operators_file) if self.operators_file else None
 
     @property
     def board_url(self) -> str:
