@@ -1,7 +1,7 @@
 """Every event type, and the union decoded by its ``type`` field.
 
 >>> sorted(EVENT_MODELS)[:2]
-['aw.alert.corrected.v1', 'aw.alert.raised.v1']
+['aw.alert-action.v1', 'aw.alert.corrected.v1']
 >>> INCOMING_TYPES >= {"aw.seizure.reported.v1", "aw.lab-result.reported.v1"}
 True
 """
@@ -12,6 +12,7 @@ from typing import Annotated, Any, cast, get_args
 
 from pydantic import Field, TypeAdapter
 
+from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent
 from contracts.dead_letter import DeadLettered
 from contracts.detection import SubstanceDetected
@@ -33,6 +34,7 @@ Event = Annotated[
     | SweepRequested
     | ProgressReported
     | AlertEvent
+    | AlertActionTaken
     | DeadLettered,
     Field(discriminator="type"),
 ]

@@ -229,6 +229,22 @@ ALERTS = Topic(
     consumers=("operations staff",),
 )
 
+ALERT_ACTIONS = Topic(
+    name="aw.alert-actions",
+    key="alert id (data.alert_id)",
+    key_of=lambda event: event.data.alert_id,
+    value_types=("aw.alert-action.v1",),
+    partitions=3,
+    cleanup_policy="delete",
+    retention_ms=TWO_YEARS_MS,
+    description=(
+        "What operations staff did about an alert (acknowledged, assigned, noted, under review, "
+        "closed as not relevant, reopened), each by a named operator; never a change to the alert."
+    ),
+    producers=("alert_board", "operations staff"),
+    consumers=("operations staff",),
+)
+
 DEAD_LETTERS = Topic(
     name="aw.dead-letters",
     key="source topic name (data.source_topic)",
@@ -253,6 +269,7 @@ TOPICS: tuple[Topic, ...] = (
     SWEEPS,
     LEASES,
     ALERTS,
+    ALERT_ACTIONS,
     DEAD_LETTERS,
 )
 

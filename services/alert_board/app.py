@@ -1,11 +1,17 @@
 """The alert board: a web page of the current alerts for operations staff, updated live.
 
-Wiring only. A reader task follows ``aw.alerts``, ``aw.schedule.state`` and ``aw.dead-letters``
-from the beginning with aiokafka (no consumer group, nothing committed: the view is rebuilt at
-every start) and folds each event into :class:`~services.alert_board.view.AlertBoardView` (the
-latest ``DEAD_LETTERS_KEPT`` dead letters are kept for their page); each change is pushed to open
-pages through :class:`~services.alert_board.live.LiveFeed` (Server-Sent Events). aiohttp serves
-the pages rendered by :mod:`services.alert_board.pages` and ``/metrics`` on one port.
+Wiring only. A reader task follows ``aw.alerts``, ``aw.schedule.state``, ``aw.alert-actions``
+and ``aw.dead-letters`` from the beginning with aiokafka (no consumer group, nothing committed:
+the view is rebuilt at every start) and folds each event into
+:class:`~services.alert_board.view.AlertBoardView` (the latest ``DEAD_LETTERS_KEPT`` dead letters
+are kept for their page); each change is pushed to open pages through
+:class:`~services.alert_board.live.LiveFeed` (Server-Sent Events). aiohttp serves the pages
+rendered by :mod:`services.alert_board.pages` and ``/metrics`` on one port.
+
+Operators named in the operators file (``AW_BOARD_OPERATORS``) act on an alert with
+``POST /alerts/{id}/actions``, signed in with HTTP Basic: the board writes the action to
+``aw.alert-actions`` with an aiokafka producer (:mod:`services.alert_board.acting` decides who
+may). Without an operators file the board is read-only.
 
 Run it with ``analogue-watch serve alert_board`` or ``python -m services.alert_board.app``.
 """
@@ -21,22 +27,32 @@ import json
 import logging
 import signal
 import time
+import uuid
 from collections import deque
 from functools import lru_cache, partial
 from importlib import resources
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest, start_http_server
 
+from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent, AlertStatus
-from contracts.codec import decode
+from contracts.codec import decode, encode
 from contracts.dead_letter import DeadLettered
 from contracts.errors import ContractError
 from contracts.schedule import ScheduleSnapshot
 from contracts.substances import Structure
-from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
+from contracts.topics import ALERT_ACTIONS, ALERTS, DEAD_LETTERS, SCHEDULE_STATE, Topic
 from services.alert_board import alertmanager
+from services.alert_board.acting import (
+    MAX_BODY_BYTES,
+    Refusal,
+    action_event,
+    refuse_operator,
+    refuse_request,
+)
+from services.alert_board.case_card import render_case
 from services.alert_board.config import BoardSettings
 from services.alert_board.dead_letter_page import query_filters, render_dead_letters
 from services.alert_board.dossier import dossier_pdf
@@ -54,6 +70,7 @@ from services.alert_board.pages import (
 )
 from services.alert_board.view import AlertBoardView
 from services.platform.logs import configure_logging
+from services.platform.operators import authenticate, load_operators
 from services.platform.security import aiokafka_args
 from services.platform.topics import topic_name
 
@@ -109,8 +126,11 @@ class Board:
         self.dead_letters: deque[DeadLettered] = deque(maxlen=DEAD_LETTERS_KEPT)
         self._topics = {
             topic_name(t, settings.topic_namespace): t
-            for t in (ALERTS, SCHEDULE_STATE, DEAD_LETTERS)
+            for t in (ALERTS, SCHEDULE_STATE, ALERT_ACTIONS, DEAD_LETTERS)
         }
+        self.producer: AIOKafkaProducer | None = None
+        """Writes the operators' actions; started by :func:`serve` when there are operators."""
+        self._operators: tuple[float, dict[str, str]] | None = None
 
     # -- reading the topics ------------------------------------------------------------
 
@@ -178,6 +198,9 @@ class Board:
         if isinstance(event, DeadLettered):
             self.dead_letters.append(event)
             return
+        if isinstance(event, AlertActionTaken):
+            self.on_action(event)
+            return
         if isinstance(event, ScheduleSnapshot):
             self.view.apply_snapshot(event)
             self.metrics.schedules.set(self.view.jurisdictions_with_schedule)
@@ -191,16 +214,24 @@ class Board:
             self.push(alert)
             self.changed.set()
 
+    def on_action(self, event: AlertActionTaken) -> None:
+        """Fold an action into its alert's case; once caught up, show the change."""
+        if not self.view.apply_action(event) or not self.ready.is_set():
+            return
+        alert_id = event.data.alert_id
+        self.feed.publish("case", {"alert_id": alert_id, "action_id": event.id})
+        alert = self.view.get(alert_id)
+        if alert is not None:
+            self.push(alert)
+
     def push(self, alert: AlertEvent) -> None:
         d = alert.data
+        row = render_row(
+            alert, self.levels, self.view.headline(d.alert_id), self.view.case(d.alert_id)
+        )
         self.feed.publish(
             "alert",
-            {
-                "alert_id": d.alert_id,
-                "version": d.version,
-                "status": d.status.value,
-                "row": render_row(alert, self.levels, self.view.headline(d.alert_id)),
-            },
+            {"alert_id": d.alert_id, "version": d.version, "status": d.status.value, "row": row},
         )
         self.metrics.pushed.inc()
 
@@ -259,6 +290,7 @@ class Board:
         app.router.add_get("/", self.list_page, name="list")
         app.router.add_get("/alerts.csv", self.alerts_csv, name="alerts-csv")
         app.router.add_get("/dossiers/{alert_id:.+}", self.dossier, name="dossier")
+        app.router.add_post("/alerts/{alert_id:.+}/actions", self.act, name="act")
         app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
         app.router.add_get("/dead-letters", self.dead_letter_page, name="dead-letters")
         app.router.add_get("/events", self.events, name="events")
@@ -299,6 +331,7 @@ class Board:
                 assets=self.assets,
                 levels=self.levels,
                 headlines=self.view.headlines(),
+                cases=self.view.cases(),
             )
         return web.Response(text=text, content_type="text/html")
 
@@ -375,9 +408,69 @@ class Board:
             evidence=evidence,
             headline=self.view.headline(d.alert_id),
             opened_by=self.view.opened_by(d.alert_id),
+            case_card=render_case(
+                self.view.case(d.alert_id), d.jurisdiction, read_only=self.read_only()
+            ),
         )
         self.metrics.render.labels("alert").observe(time.perf_counter() - started)
         return web.Response(text=text, content_type="text/html")
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def operators(self) -> dict[str, str] | None:
+        """The operators file as it is now (read again when it changes); None: no file set."""
+        path = self.settings.operators_path
+        if path is None:
+            return None
+        stamp = path.stat().st_mtime if path.exists() else -1.0
+        if self._operators is None or self._operators[0] != stamp:
+            self._operators = (stamp, load_operators(path))
+        return self._operators[1]
+
+    def read_only(self) -> str | None:
+        """Why nobody may act here, or None."""
+        refusal = refuse_operator(self.operators(), "")
+        return refusal.message if refusal else None
+
+    async def act(self, request: web.Request) -> web.Response:
+        """``POST /alerts/{id}/actions``: an authenticated operator's action, written to
+        ``aw.alert-actions`` and folded into the case at once."""
+        refusal = refuse_request(request.headers, request.url.origin().human_repr())
+        operators = self.operators()
+        operator = None
+        if refusal is None and operators:
+            loop = asyncio.get_running_loop()  # scrypt takes tens of milliseconds: off the loop
+            header = request.headers.get("Authorization")
+            operator = await loop.run_in_executor(None, authenticate, operators, header)
+        refusal = refusal or refuse_operator(operators, operator)
+        if refusal is not None:
+            return _refused(refusal)
+        assert operator is not None
+        alert = self.view.get(request.match_info["alert_id"])
+        if alert is None:
+            return _refused(Refusal(404, "No such alert (yet): nothing to act on."))
+        body = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            return _refused(Refusal(413, f"The action is over {MAX_BODY_BYTES} bytes."))
+        event = action_event(
+            alert,
+            body,
+            operator=operator,
+            now=dt.datetime.now(dt.UTC),
+            event_id=f"act-{uuid.uuid4().hex}",
+        )
+        if isinstance(event, Refusal):
+            return _refused(event)
+        if self.producer is None:
+            return _refused(Refusal(503, "The board cannot write actions: it has no producer."))
+        await self.producer.send_and_wait(
+            topic_name(ALERT_ACTIONS, self.settings.topic_namespace),
+            key=ALERT_ACTIONS.key_of(event).encode(),
+            value=encode(event),
+        )
+        log.info("action written", extra={"action": event.data.action.value, "id": event.id})
+        self.on_action(event)
+        return web.json_response({"id": event.id, "operator": operator}, status=201)
 
     async def dead_letter_page(self, request: web.Request) -> web.Response:
         with self.metrics.render.labels("dead-letters").time():
@@ -451,6 +544,27 @@ class Board:
         self.feed.close_all()
 
 
+def _refused(refusal: Refusal) -> web.Response:
+    return web.json_response(
+        {"error": refusal.message}, status=refusal.status, headers=refusal.headers
+    )
+
+
+async def _start_producer(settings: BoardSettings) -> AIOKafkaProducer | None:
+    """The producer of the operators' actions, or None on a read-only board."""
+    if settings.operators_path is None:
+        return None
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id="analogue-watch-alert-board",
+        acks="all",
+        enable_idempotence=True,
+        **aiokafka_args(settings),
+    )
+    await producer.start()
+    return producer
+
+
 async def serve(settings: BoardSettings) -> None:
     """Read the topics and serve the board until cancelled."""
     metrics = BoardMetrics()
@@ -459,6 +573,7 @@ async def serve(settings: BoardSettings) -> None:
             settings.metrics_port, addr=settings.metrics_host, registry=metrics.registry
         )
     board = Board(settings, metrics)
+    board.producer = await _start_producer(settings)
     runner = web.AppRunner(board.web_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -478,6 +593,8 @@ async def serve(settings: BoardSettings) -> None:
             forwarding.cancel()
         loop.remove_signal_handler(signal.SIGTERM)
         await runner.cleanup()
+        if board.producer is not None:
+            await board.producer.stop()
 
 
 def main(settings: BoardSettings | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, field_validator
 
 from services.domain.severity import Levels, parse_levels
@@ -28,6 +30,9 @@ class BoardSettings(ServiceSettings):
     public_url: str = Field("", alias="AW_BOARD_URL")
     """The board's address as people reach it, for links in notifications (default: its own
     host and port)."""
+    operators_file: str = Field("", alias="AW_BOARD_OPERATORS")
+    """The operators file (``analogue-watch operators add``): who may act on alerts, with
+    scrypt-hashed passwords. Empty: nobody may, the board is read-only."""
     severity: str = Field("", alias="AW_SEVERITY")
     """Family keywords and their levels ahead of the defaults, ``opioid=critical,cannabinoid=low``
     (``services.domain.severity``)."""
@@ -41,6 +46,10 @@ class BoardSettings(ServiceSettings):
     @property
     def levels(self) -> Levels:
         return parse_levels(self.severity)
+
+    @property
+    def operators_path(self) -> Path | None:
+        return Path(self.operators_file) if self.operators_file else None
 
     @property
     def board_url(self) -> str:

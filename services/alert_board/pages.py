@@ -20,6 +20,8 @@ from contracts.alerts import AlertEvent, AlertStatus
 from contracts.countries import legal_time_zone
 from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
+from services.domain.case import NO_CASE, Case
+from services.domain.case import tags as case_tags
 from services.domain.severity import FAMILY_LEVELS, Levels, severity
 
 MAX_WEEKS = 104
@@ -173,10 +175,13 @@ def search_text(event: AlertEvent) -> str:
 
 
 def render_row(
-    event: AlertEvent, levels: Levels = FAMILY_LEVELS, headline: str | None = None
+    event: AlertEvent,
+    levels: Levels = FAMILY_LEVELS,
+    headline: str | None = None,
+    case: Case = NO_CASE,
 ) -> str:
     """One alert as a table row of the list (also what a live update carries); ``headline``: the
-    name it goes by (else its latest version's first name)."""
+    name it goes by (else its latest version's first name); ``case``: what staff did about it."""
     d = event.data
     name = headline or display_name(event)
     level = severity(event, levels).name.lower()
@@ -188,6 +193,7 @@ def render_row(
     if d.foreign_sightings:
         places = ", ".join(sorted({s.jurisdiction for s in d.foreign_sightings}))
         tags.append(f'<span class="tag">also seen in {h(places)}</span>')
+    tags.extend(f'<span class="tag tag-case">{h(tag)}</span>' for tag in case_tags(case))
     nearest = d.nearest_listed[0] if d.nearest_listed else None
     if nearest is None:
         analogue = '<span class="muted">none named</span>'
@@ -232,10 +238,12 @@ def render_list(
     assets: Assets,
     levels: Levels = FAMILY_LEVELS,
     headlines: Mapping[str, str] | None = None,
+    cases: Mapping[str, Case] | None = None,
 ) -> str:
-    named = headlines or {}
+    named, acted = headlines or {}, cases or {}
     rows = "".join(
-        render_row(a, levels, named.get(a.data.alert_id)) for a in in_board_order(alerts, levels)
+        render_row(a, levels, named.get(a.data.alert_id), acted.get(a.data.alert_id, NO_CASE))
+        for a in in_board_order(alerts, levels)
     )
     body = f"""
 <header class="list-head"><h1>Alerts</h1>
@@ -307,11 +315,13 @@ def render_alert(
     evidence: AlertEvent | None = None,
     headline: str | None = None,
     opened_by: AlertEvent | None = None,
+    case_card: str = "",
 ) -> str:
     """The alert's page. ``evidence``: its latest open version, whose counts, places and rules a
     suppressed or resolved alert keeps showing (the versions after it report none in the
     window); ``headline``: the name it goes by (else the latest version's first name);
-    ``opened_by``: the version that opened it last, whose reason an update does not repeat."""
+    ``opened_by``: the version that opened it last, whose reason an update does not repeat;
+    ``case_card``: what staff did about it, and how to act (:mod:`.case_card`)."""
     d = event.data
     shown = evidence if d.status != AlertStatus.OPEN and evidence is not None else event
     name = headline or display_name(event)
@@ -329,6 +339,7 @@ def render_alert(
 {_facts(shown)}
 <div class="notice" id="newer" hidden></div>
 {_reason(event, shown, opened_by)}
+{case_card}
 {_structures(shown, listed, drawn)}
 <div class="grid">
   {_occurrences(shown, history)}

@@ -12,9 +12,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent, AlertKind, AlertStatus, alert_kind
 from contracts.schedule import ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
+from services.domain.case import NO_CASE, Case, apply_action
 
 MAX_VERSIONS_KEPT = 1000
 """Per alert, the most recent versions kept for its history (the chart and the version table)."""
@@ -102,6 +104,8 @@ class AlertBoardView:
         """Per alert, the first name of its earliest version seen: its headline, which does not
         change with whichever lab reported last."""
         self._schedules: dict[str, ScheduleState] = {}
+        self._cases: dict[str, Case] = {}
+        """Per alert, what operations staff did about it (``aw.alert-actions``)."""
 
     # -- folding -------------------------------------------------------------------------
 
@@ -125,6 +129,15 @@ class AlertBoardView:
         self._latest[alert_id] = event
         return True
 
+    def apply_action(self, event: AlertActionTaken) -> bool:
+        """Fold one action into its alert's case; True when the case changed (not a repeat).
+        The alert itself is untouched: an action is not a version."""
+        alert_id = event.data.alert_id
+        before = self._cases.get(alert_id, NO_CASE)
+        after = apply_action(before, event)
+        self._cases[alert_id] = after
+        return after is not before
+
     def apply_snapshot(self, event: ScheduleSnapshot) -> None:
         """A jurisdiction's schedule replaces the one before (the topic is keyed by it)."""
         self._schedules[event.jurisdiction] = event.data
@@ -136,6 +149,13 @@ class AlertBoardView:
 
     def get(self, alert_id: str) -> AlertEvent | None:
         return self._latest.get(alert_id)
+
+    def case(self, alert_id: str) -> Case:
+        """What operations staff did about the alert (no case: nothing yet)."""
+        return self._cases.get(alert_id, NO_CASE)
+
+    def cases(self) -> dict[str, Case]:
+        return dict(self._cases)
 
     def opened_by(self, alert_id: str) -> AlertEvent | None:
         """The version that opened the alert last (raised or reopened): the reason it is open,

@@ -9,7 +9,8 @@ and nothing more (the secured broker allows nothing without an ACL):
 * a writer of a topic gets Write on it, a reader Read (each implies Describe);
 * a stream service also gets Read on its consumer group (faust's app id) and Create, Read and
   Write on the topics named after its app id (its table changelogs, which it creates);
-* the alert board, the operations staff's view, reads what it shows: alerts and schedules.
+* the alert board, the operations staff's view, reads what it shows (alerts, schedules, dead
+  letters, actions) and writes the actions its authenticated operators take.
 
 So only the legislation authority may write ``aw.legislation`` (a forged "amendment enacted"
 would silence alerts), and an agency cannot read alerts or another agency's kind of event.
@@ -40,7 +41,7 @@ from kafka.admin import (
     UserScramCredentialUpsertion,
 )
 
-from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE, TOPICS, Topic
+from contracts.topics import ALERT_ACTIONS, ALERTS, DEAD_LETTERS, SCHEDULE_STATE, TOPICS, Topic
 from services.platform.catalog import SERVICES
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
@@ -84,9 +85,12 @@ PRINCIPALS: tuple[Principal, ...] = (
 """The default principals, one per agency role and service (``acls apply --principals FILE``
 names a deployment's own)."""
 
-ALSO_READS: dict[str, tuple[Topic, ...]] = {"alert_board": (ALERTS, SCHEDULE_STATE, DEAD_LETTERS)}
-"""Reads the topic table does not list: the board is the operations staff's view of alerts and
-of rejected input, and it draws each alert beside the jurisdiction's schedule."""
+ALSO_READS: dict[str, tuple[Topic, ...]] = {
+    "alert_board": (ALERTS, SCHEDULE_STATE, DEAD_LETTERS, ALERT_ACTIONS)
+}
+"""Reads the topic table does not list: the board is the operations staff's view of alerts, of
+what was done about them and of rejected input, and it draws each alert beside the
+jurisdiction's schedule."""
 
 STREAM_SERVICES = tuple(entry.name for entry in SERVICES if entry.stream)
 CHANGELOG_OPERATIONS: tuple[Operation, ...] = ("Create", "Read", "Write")

@@ -41,7 +41,8 @@ from contracts.dead_letter import DeadLettered, dead_letter_for
 from contracts.errors import ContractError
 from contracts.schedule import Listing, ScheduleSnapshot, ScheduleState
 from contracts.substances import Structure
-from contracts.topics import ALERTS, DEAD_LETTERS, SCHEDULE_STATE
+from contracts.topics import ALERT_ACTIONS, ALERTS, DEAD_LETTERS, SCHEDULE_STATE
+from services.platform.operators import add_operator
 from services.platform.settings import ServiceSettings
 from services.platform.topics import ensure_topics, topic_name
 
@@ -252,7 +253,7 @@ class Topics:
 
 @pytest.fixture
 def topics(kafka_settings: ServiceSettings) -> Iterator[Topics]:
-    ensure_topics(kafka_settings, [ALERTS, SCHEDULE_STATE, DEAD_LETTERS])
+    ensure_topics(kafka_settings, [ALERTS, SCHEDULE_STATE, ALERT_ACTIONS, DEAD_LETTERS])
     topics = Topics(kafka_settings)
     yield topics
     topics.producer.close()
@@ -650,3 +651,87 @@ def test_an_open_alert_reaches_alertmanager_and_leaves_it_when_resolved(
         while "KZ-KYIJLDDXQWBNGX" in (firing := active_alerts(alertmanager)):
             assert time.monotonic() < deadline + 30, firing
             time.sleep(0.5)
+
+
+# -- acting on an alert --------------------------------------------------------------------
+
+OPERATOR_PASSWORD = "correct horse battery"
+
+
+def case_entries(page) -> list[str]:
+    return page.locator("#case-history .case-entry strong").all_inner_texts()
+
+
+def test_an_operator_acts_on_an_alert_and_the_case_shows_it(
+    kafka_settings: ServiceSettings, topics: Topics, browser, tmp_path: Path
+) -> None:
+    operators = tmp_path / "operators.json"
+    add_operator(operators, "aigerim", OPERATOR_PASSWORD)
+    topics.publish(kz_schedule(), alpha_php(AlertRaised, 1, 3, 45))
+    with board_process(kafka_settings, tmp_path, AW_BOARD_OPERATORS=str(operators)) as running:
+        signed_in = browser.new_context(
+            http_credentials={"username": "aigerim", "password": OPERATOR_PASSWORD}
+        )
+        page = signed_in.new_page()
+        page.goto(f"{running.url}/alerts/KZ-KYIJLDDXQWBNGX")
+        assert "Nobody has acted on this alert yet." in page.inner_text("#case")
+
+        page.click('button[data-act="acknowledged"]')
+        page.wait_for_selector("#case-history")
+        page.fill("#case-assignee", "daniyar")
+        page.click('button[data-act="assigned"]')
+        page.wait_for_function("document.querySelectorAll('.case-entry').length === 2")
+        page.fill("#case-note", "<b>Asked</b> the lab for the reference spectrum")
+        page.click('button[data-act="noted"]')
+        page.wait_for_function("document.querySelectorAll('.case-entry').length === 3")
+
+        assert case_entries(page) == [
+            "aigerim noted",
+            "aigerim assigned to daniyar",
+            "aigerim acknowledged",
+        ]
+        assert "<b>Asked</b> the lab" in page.inner_text("#case-history")  # shown, not markup
+        tags = page.locator("#case-tags .tag").all_inner_texts()
+        assert tags == ["acknowledged by aigerim", "assigned to daniyar"]
+
+        page.goto(running.url)
+        row = page.locator('tr.alert-row[data-alert-id="KZ-KYIJLDDXQWBNGX"] .tag-case')
+        assert row.all_inner_texts() == ["acknowledged by aigerim", "assigned to daniyar"]
+
+        # Without credentials, or from a script without the board's header, nothing is written.
+        anonymous = browser.new_context()
+        stranger = anonymous.new_page()
+        stranger.goto(f"{running.url}/alerts/KZ-KYIJLDDXQWBNGX")
+        stranger.click('button[data-act="under_review"]')
+        stranger.wait_for_function(
+            "document.getElementById('case-status').textContent.includes('Sign in')"
+        )
+        bare = anonymous.request.post(
+            f"{running.url}/alerts/KZ-KYIJLDDXQWBNGX/actions",
+            data=json.dumps({"action": "under_review"}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert bare.status == 403
+        wrong = browser.new_context(
+            http_credentials={"username": "aigerim", "password": "not the password"}
+        )
+        refused = wrong.request.post(
+            f"{running.url}/alerts/KZ-KYIJLDDXQWBNGX/actions",
+            data=json.dumps({"action": "under_review"}),
+            headers={"Content-Type": "application/json", "X-Analogue-Watch": "act"},
+        )
+        assert refused.status == 401
+        assert refused.headers["www-authenticate"].startswith('Basic realm="Analogue Watch"')
+        stranger.reload()
+        assert len(case_entries(stranger)) == 3
+        for context in (signed_in, anonymous, wrong):
+            context.close()
+
+    # The actions are on their topic: a board started again shows the same case.
+    with board_process(kafka_settings, tmp_path) as again:
+        page = browser.new_page()
+        page.goto(f"{again.url}/alerts/KZ-KYIJLDDXQWBNGX")
+        assert len(case_entries(page)) == 3
+        assert "read-only" in page.inner_text("#case")
+        assert page.locator("#case-actions").count() == 0
+        page.close()

@@ -22,6 +22,10 @@
       if (page === "list") showInList(change);
       if (page === "alert") offerNewer(change);
     });
+    source.addEventListener("case", (e) => {
+      lastId = e.lastEventId;
+      if (page === "alert") offerCase(JSON.parse(e.data));
+    });
     source.addEventListener("ready", (e) => {
       lastId = e.lastEventId;
       document.getElementById("loading").hidden = true;
@@ -153,6 +157,51 @@
     notice.hidden = false;
   }
 
+  function offerCase(change) {
+    if (change.alert_id !== body.dataset.alertId || change.action_id === ownAction) return;
+    const notice = document.getElementById("newer");
+    const link = document.createElement("a");
+    link.href = window.location.pathname;
+    link.textContent = "Show it";
+    notice.replaceChildren("Someone acted on this alert. ", link);
+    notice.hidden = false;
+  }
+
+  // -- acting on the alert ----------------------------------------------------------------
+  // Each button posts its action as JSON with the header the board requires of its own page;
+  // the browser signs the operator in (HTTP Basic) when the board asks. The case is then shown
+  // again, with the action in it.
+  let ownAction = "";
+
+  function fieldValue(id) {
+    const field = document.getElementById(id);
+    return field ? field.value : "";
+  }
+
+  function act(action) {
+    const status = document.getElementById("case-status");
+    const request = { action: action };
+    if (action === "assigned") request.assignee = fieldValue("case-assignee");
+    if (action === "noted") request.text = fieldValue("case-note");
+    if (action === "closed_not_relevant") request.text = fieldValue("case-reason");
+    status.textContent = "Saving…";
+    fetch(window.location.pathname + "/actions", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Analogue-Watch": "act" },
+      body: JSON.stringify(request),
+    }).then((response) => response.json().catch(() => ({})).then((answer) => {
+      if (response.ok) {
+        ownAction = answer.id;
+        window.location.reload();
+      } else {
+        status.textContent = answer.error || "Refused (" + response.status + ").";
+      }
+    })).catch(() => {
+      status.textContent = "Could not reach the board: nothing was recorded.";
+    });
+  }
+
   // The filters live in the address (?status=&jurisdiction=&q=): a filtered list can be
   // bookmarked or sent, and a reload keeps it.
   const filterParams = [["status", statusFilter], ["jurisdiction", placeFilter], ["q", textFilter]];
@@ -180,6 +229,9 @@
   }
 
   if (page === "alert") {
+    for (const button of document.querySelectorAll("#case-actions button[data-act]")) {
+      button.addEventListener("click", () => act(button.dataset.act));
+    }
     const seen = seenVersions();
     seen[body.dataset.alertId] = Math.max(
       Number(seen[body.dataset.alertId] || 0), Number(body.dataset.version));

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from contracts.actions import AlertActionData, AlertActionTaken
 from contracts.alerts import (
     AlertBody,
     AlertCorrected,
@@ -356,8 +357,32 @@ def _dead_letter() -> DeadLettered:
     )
 
 
+def _action() -> AlertActionTaken:
+    return AlertActionTaken(
+        id="act-2f1c",
+        source="alert_board",
+        jurisdiction="KZ",
+        time=NOW,
+        published=NOW,
+        data=AlertActionData(
+            alert_id="KZ-UOZWZANRCOALQL",
+            action="closed_not_relevant",
+            operator="aigerim",
+            text="A reference standard bought by the lab, not a street sample",
+        ),
+    )
+
+
 def build_examples() -> dict[str, Envelope]:
-    events = [_seizure(), _lab_result(), *_legislation(), *_internal(), *_alerts(), _dead_letter()]
+    events = [
+        _seizure(),
+        _lab_result(),
+        *_legislation(),
+        *_internal(),
+        *_alerts(),
+        _action(),
+        _dead_letter(),
+    ]
     return {event.type: event for event in events}
 
 

@@ -32,6 +32,7 @@ ARCHITECTURE = [
     ("aw.monitor.sweeps", 6, "delete", 1),
     ("aw.stream.leases", 1, "compact", None),
     ("aw.alerts", 6, "delete", 730),
+    ("aw.alert-actions", 3, "delete", 730),
     ("aw.dead-letters", 3, "delete", 30),
 ]
 
@@ -85,7 +86,7 @@ def test_config_is_ready_for_the_admin_client():
 
 def test_lookups_name_what_exists_when_they_fail():
     assert topic_named("aw.alerts").partitions == 6
-    with pytest.raises(KeyError, match="known types: aw.alert.corrected.v1, aw.alert.raised.v1"):
+    with pytest.raises(KeyError, match="known types: aw.alert-action.v1, aw.alert.corrected.v1"):
         topic_for_type("aw.nope.v1")
     with pytest.raises(KeyError, match="topics: aw.seizures, aw.lab-results"):
         topic_named("aw.nope")
