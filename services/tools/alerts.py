@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import argparse
 import unicodedata
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import cast
 
+from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent, AlertStatus
-from contracts.topics import ALERTS
+from contracts.topics import ALERT_ACTIONS, ALERTS
 from services.alert_board.view import board_order, latest_versions
+from services.domain.case import Case, fold_actions, tags
 from services.platform.logs import configure_logging
 from services.platform.reach import require_broker
 from services.platform.settings import ServiceSettings
-from services.tools import reading
+from services.tools import acting, reading
 
 MAX_LISTED = 4  # regions or names shown on one line before "+N more"
 REASON_CHARS = 240
@@ -119,8 +121,9 @@ def format_alert(event: AlertEvent) -> str:
     return " · ".join(head) + "\n    " + " · ".join(why)
 
 
-def format_table(events: Sequence[AlertEvent]) -> str:
-    """The latest alerts as an aligned text table with a count line."""
+def format_table(events: Sequence[AlertEvent], cases: Mapping[str, Case] | None = None) -> str:
+    """The latest alerts as an aligned text table with a count line; ``cases``: what operators
+    did about each (a CASE column)."""
     if not events:
         return "0 alerts"
     header = (
@@ -133,9 +136,11 @@ def format_table(events: Sequence[AlertEvent]) -> str:
         "OCC",
         "LAST SEEN",
         "REGIONS",
+        "CASE",
     )
-    rows = [header] + [_table_row(e) for e in events]
-    caps = (40, 10, 4, 30, 24, 4, 8, 10, 32)
+    known = cases or {}
+    rows = [header] + [(*_table_row(e), _case(known.get(e.data.alert_id))) for e in events]
+    caps = (40, 10, 4, 30, 24, 4, 8, 10, 32, 40)
     widths = [min(cap, max(len(r[i]) for r in rows)) for i, cap in enumerate(caps)]
     lines = [
         "  ".join(_shorten(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -164,6 +169,10 @@ def _table_row(event: AlertEvent) -> tuple[str, ...]:
         d.last_seen.date().isoformat(),
         _some(d.regions, limit=3) or "-",
     )
+
+
+def _case(case: Case | None) -> str:
+    return clean("; ".join(tags(case))) if case is not None else "-"
 
 
 class Newest:
@@ -211,6 +220,17 @@ def read_to_end(settings: ServiceSettings, timeout_s: float) -> list[AlertEvent]
     return cast(list[AlertEvent], events)  # the alert topic accepts only the alert types
 
 
+def cases(settings: ServiceSettings, timeout_s: float) -> dict[str, Case]:
+    """What operators did about each alert, from ``aw.alert-actions`` (read to its end)."""
+    actions = reading.read_to_end(
+        settings, ALERT_ACTIONS, timeout_s, what="alert action", client_id=CLIENT_ID
+    )
+    by_alert: dict[str, list[AlertActionTaken]] = {}
+    for action in cast(list[AlertActionTaken], actions):
+        by_alert.setdefault(action.data.alert_id, []).append(action)
+    return {alert_id: fold_actions(taken) for alert_id, taken in by_alert.items()}
+
+
 def follow(
     settings: ServiceSettings, *, from_beginning: bool, timeout_s: float | None
 ) -> Generator[AlertEvent, None, None]:
@@ -255,6 +275,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="give up reading the topic after S seconds (default: 60)",
     )
     listing.set_defaults(func=list_alerts)
+    acting.register(actions)
     for action in (tail, listing):
         action.add_argument(
             "--jurisdiction",
@@ -312,5 +333,5 @@ def list_alerts(args: argparse.Namespace) -> int:
         for event in sorted(latest, key=board_order):
             _print(event, as_json=True)
     else:
-        print(format_table(latest))
+        print(format_table(latest, cases(settings, args.timeout)))
     return 0

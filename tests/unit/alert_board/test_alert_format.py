@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contracts.actions import AlertActionData, AlertActionTaken
 from contracts.alerts import ForeignSighting, PendingAmendmentRef, RuleFired
+from services.domain.case import fold_actions
 from services.tools.alerts import clean, format_alert, format_table, matches
 
 T0 = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
@@ -121,7 +123,20 @@ def test_the_table_has_one_row_per_alert_and_a_count_line(make_alert) -> None:
         ),
     ]
 
-    lines = format_table(events).splitlines()
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    acted = AlertActionTaken(
+        id="act-1",
+        source="analogue-watch-cli",
+        jurisdiction="KZ",
+        time=at,
+        published=at,
+        data=AlertActionData(
+            alert_id="KZ-KYIJLDDXQWBNGX", action="assigned", operator="aigerim", assignee="daniyar"
+        ),
+    )
+    cases = {"KZ-KYIJLDDXQWBNGX": fold_actions([acted])}
+
+    lines = format_table(events, cases).splitlines()
 
     assert lines[0].split() == [
         "ALERT",
@@ -136,6 +151,7 @@ def test_the_table_has_one_row_per_alert_and_a_count_line(make_alert) -> None:
         "LAST",
         "SEEN",
         "REGIONS",
+        "CASE",
     ]
     assert lines[1].split() == [
         "KZ-KYIJLDDXQWBNGX",
@@ -148,6 +164,9 @@ def test_the_table_has_one_row_per_alert_and_a_count_line(make_alert) -> None:
         "2026-02-22",
         "Almaty,",
         "Astana",
+        "assigned",
+        "to",
+        "daniyar",
     ]
     assert lines[2].split() == [
         "RU-KYIJLDDXQWBNGX",
@@ -158,6 +177,7 @@ def test_the_table_has_one_row_per_alert_and_a_count_line(make_alert) -> None:
         "-",
         "6/90d",
         "2026-02-22",
+        "-",
         "-",
     ]
     assert lines[3] == "2 alerts: 1 open, 1 resolved"
