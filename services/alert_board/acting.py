@@ -9,6 +9,11 @@ under is the authenticated one: the body cannot name it.
 
 >>> refuse_request({"X-Analogue-Watch": "act"}, "http://127.0.0.1:8088") is None
 True
+>>> own = "http://127.0.0.1:8088/"  # what aiohttp gives as the request's origin
+>>> refuse_request({"X-Analogue-Watch": "act", "Origin": "http://127.0.0.1:8088"}, own) is None
+True
+>>> refuse_request({"X-Analogue-Watch": "act", "Origin": "http://evil.example"}, own).status
+403
 >>> refuse_operator(None, None).status, refuse_operator({}, None).status
 (403, 401)
 """
@@ -54,7 +59,7 @@ def refuse_request(headers: Mapping[str, str], own_origin: str) -> Refusal | Non
             "(the board's page sends it).",
         )
     origin = headers.get("Origin")
-    if origin is not None and origin != own_origin:
+    if origin is not None and origin.rstrip("/") != own_origin.rstrip("/"):
         return Refusal(403, f"Acting is only allowed from the board's own page ({own_origin}).")
     return None
 

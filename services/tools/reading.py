@@ -31,6 +31,10 @@ E = TypeVar("E")
 POLL_MS = 500
 
 
+class TopicMissing(SystemExit):
+    """The topic is not there, or this principal may not read it (the message says which)."""
+
+
 def _open(
     settings: ServiceSettings, topic: Topic, client_id: str
 ) -> tuple[KafkaConsumer, list[TopicPartition]]:
@@ -46,7 +50,7 @@ def _open(
     partitions = consumer.partitions_for_topic(name)
     if not partitions:
         consumer.close()
-        raise SystemExit(
+        raise TopicMissing(
             f"topic {name} does not exist on {settings.kafka_bootstrap_servers}, or "
             f"{describe(settings)} may not read it; create the topics with "
             "`analogue-watch topics create`"
