@@ -205,7 +205,9 @@ def render_row(
     return (
         f'<tr class="alert-row" data-alert-id="{h(d.alert_id)}" data-status="{h(d.status.value)}"'
         f' data-jurisdiction="{h(d.jurisdiction)}" data-sort="{h(sort_key(event, levels))}"'
-        f' data-search="{h(search)}" data-version="{d.version}" data-severity="{level}">'
+        f' data-search="{h(search)}" data-version="{d.version}" data-severity="{level}"'
+        f' data-name="{h(name.casefold())}" data-occurrences="{d.occurrence_count}"'
+        f' data-seen="{int(d.last_seen.timestamp())}">'
         f'<td>{badge(d.status)}<div class="severity severity-{level}">{level}</div></td>'
         f'<td class="cc">{h(d.jurisdiction)}</td>'
         f'<td><a class="substance" href="{h(alert_url(d.alert_id))}">{h(name)}</a>'
@@ -228,6 +230,12 @@ def render_row(
 def _some(items: Sequence[str], limit: int = 3) -> str:
     more = len(items) - limit
     return ", ".join(items[:limit]) + (f" +{more}" if more > 0 else "")
+
+
+def _sorter(key: str, label: str) -> str:
+    """A column heading that sorts the list by ``key`` (again: the other way); the order goes in
+    the address (``?sort=occurrences``, ``?sort=-occurrences``). ``label`` is markup."""
+    return f'<button type="button" class="sorter" data-sort-by="{key}">{label}</button>'
 
 
 def render_list(
@@ -271,9 +279,11 @@ def render_list(
 </section>
 <section class="card table-card">
 <table class="alerts">
-  <thead><tr><th>Status</th><th>Juris&shy;diction</th><th>Substance</th>
-    <th>Nearest listed</th><th class="num">Occurrences</th><th>Regions · channels</th>
-    <th>Last seen</th><th class="num">Version</th></tr></thead>
+  <thead><tr><th>{_sorter("severity", "Status")}</th>
+    <th>{_sorter("jurisdiction", "Juris&shy;diction")}</th><th>{_sorter("name", "Substance")}</th>
+    <th>Nearest listed</th><th class="num">{_sorter("occurrences", "Occurrences")}</th>
+    <th>Regions · channels</th><th>{_sorter("seen", "Last seen")}</th>
+    <th class="num">Version</th></tr></thead>
   <tbody id="alert-rows">{rows}</tbody>
 </table>
 <p class="empty" id="empty-list"{"" if not alerts else " hidden"}>No alerts yet. New alerts

@@ -391,6 +391,16 @@ def test_alerts_arrive_live_and_an_alert_page_draws_both_structures(
     assert exported[0]["version"] == "3" and exported[0]["nearest_listed"] == "α-PVP"
     page.goto(board.url)
     page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
+    page.click('button.sorter[data-sort-by="occurrences"]')  # 4, 7 and 9 occurrences
+    assert row_ids(page) == ["KZ-VOEFELLSAAJCHJ", "KZ-KYIJLDDXQWBNGX", "RU-SYHGEUNFJIGTRX"]
+    page.click('button.sorter[data-sort-by="occurrences"]')  # again: the other way
+    assert row_ids(page) == ["RU-SYHGEUNFJIGTRX", "KZ-KYIJLDDXQWBNGX", "KZ-VOEFELLSAAJCHJ"]
+    assert page.url.endswith("/?sort=-occurrences")
+    page.reload()  # the order is in the address
+    page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
+    assert row_ids(page) == ["RU-SYHGEUNFJIGTRX", "KZ-KYIJLDDXQWBNGX", "KZ-VOEFELLSAAJCHJ"]
+    page.goto(board.url)
+    page.wait_for_selector('tr[data-alert-id="KZ-KYIJLDDXQWBNGX"]')
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "alert_board_list.png"), full_page=True)
 

@@ -95,6 +95,7 @@
     const next = allRows().find((r) => r.dataset.sort > row.dataset.sort);
     rows.insertBefore(row, next || null);
     row.classList.add("fresh");
+    if (sortBy) sortRows();
     refreshList();
   }
 
@@ -202,8 +203,42 @@
     });
   }
 
-  // The filters live in the address (?status=&jurisdiction=&q=): a filtered list can be
-  // bookmarked or sent, and a reload keeps it.
+  // Sorting by a column (its heading's button; again: the other way). "" is the board's own
+  // order (open first, most severe, most recently seen), which live updates keep by data-sort.
+  const SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+  const SORT_VALUES = {
+    severity: (row) => SEVERITY_RANK[row.dataset.severity] || 0,
+    jurisdiction: (row) => row.dataset.jurisdiction,
+    name: (row) => row.dataset.name,
+    occurrences: (row) => Number(row.dataset.occurrences),
+    seen: (row) => Number(row.dataset.seen),
+  };
+  let sortBy = "";
+
+  function sortRows() {
+    const descending = sortBy.startsWith("-");
+    const value = SORT_VALUES[sortBy.replace(/^-/, "")];
+    const ordered = allRows().sort((a, b) => {
+      if (!value) return a.dataset.sort < b.dataset.sort ? -1 : 1;
+      const [x, y] = [value(a), value(b)];
+      const order = x < y ? -1 : x > y ? 1 : (a.dataset.sort < b.dataset.sort ? -1 : 1);
+      return descending ? -order : order;
+    });
+    for (const row of ordered) rows.appendChild(row);
+    for (const button of document.querySelectorAll("button.sorter")) {
+      const key = button.dataset.sortBy;
+      button.dataset.active = sortBy === key ? "up" : sortBy === "-" + key ? "down" : "";
+    }
+  }
+
+  function sortOn(key) {
+    sortBy = sortBy === key ? "-" + key : key;
+    sortRows();
+    filtersToAddress();
+  }
+
+  // The filters and the order live in the address (?status=&jurisdiction=&q=&sort=): a list can
+  // be bookmarked or sent, and a reload keeps it.
   const filterParams = [["status", statusFilter], ["jurisdiction", placeFilter], ["q", textFilter]];
 
   function filtersFromAddress() {
@@ -216,6 +251,8 @@
       }
       control.value = value;
     }
+    const asked = params.get("sort") || "";
+    sortBy = SORT_VALUES[asked.replace(/^-/, "")] ? asked : "";
   }
 
   function filtersToAddress() {
@@ -224,6 +261,7 @@
       const value = control.value.trim();
       if (value) params.set(name, value);
     }
+    if (sortBy) params.set("sort", sortBy);
     const query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   }
@@ -240,7 +278,11 @@
 
   if (page === "list") {
     document.getElementById("mark-seen").addEventListener("click", markAllSeen);
+    for (const button of document.querySelectorAll("button.sorter")) {
+      button.addEventListener("click", () => sortOn(button.dataset.sortBy));
+    }
     filtersFromAddress();
+    if (sortBy) sortRows();
     for (const control of [statusFilter, placeFilter, textFilter]) {
       control.addEventListener("input", () => {
         filtersToAddress();
