@@ -24,7 +24,7 @@ from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent, AlertStatus
 from contracts.topics import ALERT_ACTIONS, ALERTS
 from services.alert_board.view import board_order, latest_versions
-from services.domain.case import Case, fold_actions, tags
+from services.domain.case import Case, CaseEntry, describe, fold_actions, tags
 from services.platform.logs import configure_logging
 from services.platform.reach import require_broker
 from services.platform.settings import ServiceSettings
@@ -122,6 +122,14 @@ def format_alert(event: AlertEvent) -> str:
     if d.time_to_control_days is not None:
         why.append(f"controlled {d.time_to_control_days:.0f} d after first seen")
     return " · ".join(head) + "\n    " + " · ".join(why)
+
+
+def format_action(event: AlertActionTaken) -> str:
+    """An operator's action on an alert, one line:
+    ``[CASE] KZ-… aigerim assigned to daniyar · comment``."""
+    d = event.data
+    line = f"[CASE] {clean(d.alert_id)} {clean(describe(CaseEntry.of(event)))}"
+    return line + (f" · {_shorten(clean(d.text), REASON_CHARS)}" if d.text else "")
 
 
 def format_table(events: Sequence[AlertEvent], cases: Mapping[str, Case] | None = None) -> str:
@@ -241,10 +249,11 @@ def cases(settings: ServiceSettings, timeout_s: float) -> dict[str, Case]:
 
 def follow(
     settings: ServiceSettings, *, from_beginning: bool, timeout_s: float | None
-) -> Generator[AlertEvent, None, None]:
-    """Alert events as they arrive, until the time-out (None: until the caller stops)."""
+) -> Generator[AlertEvent | AlertActionTaken, None, None]:
+    """Alert events, and operators' actions on alerts, as they arrive, until the time-out
+    (None: until the caller stops)."""
     return cast(
-        Generator[AlertEvent, None, None],
+        Generator[AlertEvent | AlertActionTaken, None, None],
         reading.follow(
             settings,
             ALERTS,
@@ -252,6 +261,7 @@ def follow(
             timeout_s=timeout_s,
             what="alert",
             client_id=CLIENT_ID,
+            also=(ALERT_ACTIONS,),
         ),
     )
 
@@ -305,8 +315,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         )
 
 
-def _print(event: AlertEvent, as_json: bool) -> None:
-    print(event.model_dump_json() if as_json else format_alert(event), flush=True)
+def _print(event: AlertEvent | AlertActionTaken, as_json: bool) -> None:
+    if as_json:
+        text = event.model_dump_json()
+    elif isinstance(event, AlertActionTaken):
+        text = format_action(event)
+    else:
+        text = format_alert(event)
+    print(text, flush=True)
 
 
 def tail_alerts(args: argparse.Namespace) -> int:
@@ -317,13 +333,14 @@ def tail_alerts(args: argparse.Namespace) -> int:
     if args.max is not None and args.max < 1:
         return 0
     newest = Newest()
+
+    def shown(event: AlertEvent | AlertActionTaken) -> bool:
+        if isinstance(event, AlertActionTaken):
+            return not jurisdictions or event.jurisdiction in jurisdictions
+        return newest.newer(event) and matches(event, jurisdictions, statuses)
+
     events = follow(settings, from_beginning=args.from_beginning, timeout_s=args.timeout)
-    reading.print_each(
-        events,
-        lambda e: newest.newer(e) and matches(e, jurisdictions, statuses),
-        lambda e: _print(e, args.json),
-        args.max,
-    )
+    reading.print_each(events, shown, lambda e: _print(e, args.json), args.max)
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from typing import TypeVar
 
@@ -36,10 +36,10 @@ class TopicMissing(SystemExit):
 
 
 def _open(
-    settings: ServiceSettings, topic: Topic, client_id: str
+    settings: ServiceSettings, topic: Topic, client_id: str, also: Sequence[Topic] = ()
 ) -> tuple[KafkaConsumer, list[TopicPartition]]:
-    """A consumer assigned every partition of ``topic``: no group, nothing committed."""
-    name = topic_name(topic, settings.topic_namespace)
+    """A consumer assigned every partition of ``topic``, and of those of ``also`` that exist (a
+    missing one is warned about): no group, nothing committed."""
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         client_id=client_id,
@@ -47,15 +47,22 @@ def _open(
         enable_auto_commit=False,
         **kafka_python_args(settings),
     )
-    partitions = consumer.partitions_for_topic(name)
-    if not partitions:
-        consumer.close()
-        raise TopicMissing(
+    assigned: list[TopicPartition] = []
+    for each in (topic, *also):
+        name = topic_name(each, settings.topic_namespace)
+        partitions = consumer.partitions_for_topic(name)
+        missing = (
             f"topic {name} does not exist on {settings.kafka_bootstrap_servers}, or "
             f"{describe(settings)} may not read it; create the topics with "
             "`analogue-watch topics create`"
         )
-    assigned = [TopicPartition(name, p) for p in sorted(partitions)]
+        if partitions:
+            assigned += [TopicPartition(name, p) for p in sorted(partitions)]
+        elif each is topic:
+            consumer.close()
+            raise TopicMissing(missing)
+        else:
+            log.warning(f"not followed: {missing}")
     consumer.assign(assigned)
     return consumer, assigned
 
@@ -106,9 +113,12 @@ def follow(
     timeout_s: float | None,
     what: str,
     client_id: str,
+    also: Sequence[Topic] = (),
 ) -> Generator[Envelope, None, None]:
-    """Events on ``topic`` as they arrive, until the time-out (None: until the caller stops)."""
-    consumer, assigned = _open(settings, topic, client_id)
+    """Events on ``topic`` (and on ``also``, where they exist) as they arrive, until the
+    time-out (None: until the caller stops)."""
+    consumer, assigned = _open(settings, topic, client_id, also)
+    by_name = {topic_name(t, settings.topic_namespace): t for t in (topic, *also)}
     with closing(consumer):
         if from_beginning:
             consumer.seek_to_beginning(*assigned)
@@ -122,8 +132,8 @@ def follow(
         )
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         while deadline is None or time.monotonic() < deadline:
-            for records in consumer.poll(timeout_ms=POLL_MS).values():
-                yield from _decoded(records, topic, what)
+            for tp, records in consumer.poll(timeout_ms=POLL_MS).items():
+                yield from _decoded(records, by_name[tp.topic], what)
 
 
 def print_each(

@@ -81,6 +81,27 @@ def test_an_operator_assigns_an_alert_and_the_list_shows_its_case(environment, c
     assert [decode(encode(a)).id for a in alerts] == [ALERT.id]
 
 
+def test_tail_prints_each_action_as_it_arrives(environment, capsys) -> None:
+    import threading
+
+    done = threading.Event()
+    alert_id = ALERT.data.alert_id
+
+    def keep_acting() -> None:  # until the tail, positioned at the end, has printed one
+        while not done.wait(1.0):
+            main(["alerts", "act", alert_id, "--under-review", "--timeout", "30"])
+
+    actor = threading.Thread(target=keep_acting)
+    actor.start()
+    try:
+        assert main(["alerts", "tail", "--max", "1", "--timeout", "60"]) == 0
+    finally:
+        done.set()
+        actor.join()
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert printed == [f"[CASE] {alert_id} local:{getpass.getuser()} put under review"]
+
+
 def test_acting_on_an_unknown_alert_or_without_what_is_needed_is_refused(environment, capsys):
     assert main(["alerts", "act", "KZ-NO-SUCH-ALERT", "--acknowledge", "--timeout", "30"]) == 1
     assert "no alert KZ-NO-SUCH-ALERT" in capsys.readouterr().err
