@@ -27,7 +27,8 @@ from services.platform.watchdog import EXIT_STALLED
 from services.tools.pipeline import replay_arrivals
 
 PIPELINE = [e.name for e in SERVICES if e.stream]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
 
 
 @dataclass
@@ -48,6 +49,10 @@ class Pipeline:
             "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
             "AW_TOPIC_NAMESPACE": self.settings.topic_namespace,
             **client_env(self.settings),  # a secured broker: each service's own in service_env
+            # The services run this checkout's code, whatever the interpreter has installed (an
+            # editable install of another checkout would win over a relative PYTHONPATH: the
+            # processes run in their work folder).
+            "PYTHONPATH": str(REPO),
             "AW_DATA_DIR": str(self.workdir / "state" / name),
             "AW_METRICS_PORT": "0",
             "AW_IDLE_AFTER_S": "2",
