@@ -41,7 +41,7 @@ def reason(
         why = f" {assessment.rules_fired[0].explanation}" if assessment.rules_fired else ""
         return (
             f"Now controlled ({how}) as of {at:%Y-%m-%d}, "
-            f"{days(at - first):g} days after it was first seen.{why}"
+            f"{days(at - first):.0f} days after it was first seen.{why}"
         )
     if kind == AlertKind.SUPPRESSED:
         covers = ", ".join(
