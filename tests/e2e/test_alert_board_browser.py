@@ -701,6 +701,8 @@ def test_an_operator_acts_on_an_alert_and_the_case_shows_it(
             "aigerim acknowledged",
         ]
         assert "<b>Asked</b> the lab" in page.inner_text("#case-history")  # shown, not markup
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "alert_board_case.png"), full_page=True)
         tags = page.locator("#case-tags .tag").all_inner_texts()
         assert tags == ["acknowledged by aigerim", "assigned to daniyar"]
 
