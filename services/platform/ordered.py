@@ -462,7 +462,7 @@ class OrderedStage:
         elif isinstance(decoded, ProgressReported) and _passed(self.service, message) is not None:
             # Said after a message this worker's stream passed over unread: that message is read
             # again, and this record after it.
-            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
+            self.service.app.consumer.hold(message, kept=False)  # type: ignore[attr-defined]
         elif isinstance(decoded, ProgressReported):
             part.waiting[decoded.data.origin] = decoded.data
             part.said.setdefault(decoded.data.origin, []).append(event)

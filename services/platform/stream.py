@@ -131,6 +131,7 @@ def _known() -> dict[str, Any]:
         "missing": {},
         "passed": {},
         "done": {},
+        "kept": {},
     }
 
 
@@ -197,11 +198,14 @@ class _Consumer(faust_aiokafka.Consumer):
     def _done(self, message: Message) -> bool:
         """Whether ``message`` comes again only because its partition is read again from an
         earlier offset (:meth:`_reread_missing`), after a service had handled and acknowledged
-        it in this generation: it is not handed on a second time. A stage recognises a second
-        copy only by what its state still holds, and by then it could have forgotten it (found by
-        ``make stress``, 7 December 2026: the monitor's partitions read again from offset 0 some
-        seconds after a restart; sightings its sweeps had pruned since counted again, with their
-        region and channel)."""
+        it in this generation, or while a stage still holds the copy it read first (``kept``,
+        :meth:`hold`): it is not handed on a second time. A stage recognises a second copy only
+        by what its state still holds, and by then it could have forgotten it (found by ``make
+        stress``, 7 December 2026: the monitor's partitions read again from offset 0 some seconds
+        after a restart; sightings its sweeps had pruned since counted again, with their region
+        and channel; and in run 8, a detection held when its partition was read again: the held
+        copy was released and handled, its sweeps forgot the substance, and the second copy then
+        counted as a first sighting)."""
         done: set[int] | None = self._generation()["done"].get(message.tp)
         if not done or message.offset not in done:
             return False
@@ -278,16 +282,23 @@ class _Consumer(faust_aiokafka.Consumer):
 
     def ack(self, message: Message) -> bool:
         self._holding().get(message.tp, {}).pop(message.offset, None)
+        self._generation()["kept"].get(message.tp, set()).discard(message.offset)
         if message.generation_id != self.app.consumer_generation_id:
             return False
         if message not in self._generation()["taken"]:
             return False  # skipped by faust's stream, not dealt with: it is read again
         return bool(super().ack(message))
 
-    def hold(self, message: Message) -> None:
-        """``message`` waits for its turn: no commit reaches its offset until it is acked."""
+    def hold(self, message: Message, *, kept: bool = True) -> None:
+        """``message`` waits for its turn: no commit reaches its offset until it is acked.
+
+        ``kept``: the stage keeps this copy and will handle it (a second copy, read when the
+        partition is read again from an earlier offset, is dropped); False when it waits to be
+        read again (it came after a message passed over unread)."""
         self._unacked_messages.discard(message)
         self._holding().setdefault(message.tp, {})[message.offset] = int(message.generation_id or 0)
+        if kept and message.generation_id == self.app.consumer_generation_id:
+            self._generation()["kept"].setdefault(message.tp, set()).add(message.offset)
 
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
@@ -380,9 +391,11 @@ class _Consumer(faust_aiokafka.Consumer):
             )
             self.read_again += 1
             known["last"].pop(tp, None)  # what is read again comes in order
-            # What was acknowledged after it is committed with it, not handed on again.
+            # What was acknowledged after it is committed with it, and what a stage holds is
+            # handled from the copy it has: neither is handed on again.
             done = known["done"].setdefault(tp, set())
             done.update(acked for acked in self._acked[tp] if acked > offset)
+            done.update(held for held in known["kept"].get(tp, ()) if held > offset)
             await self.seek(tp, offset)
 
 
