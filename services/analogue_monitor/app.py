@@ -185,18 +185,19 @@ def build(settings: MonitorSettings) -> StreamService:
             for key in sorted(substances.keys())
             if partitioner(key.encode(), partitions, partitions) == partition
         ]
+        states = [(key, state) for key in keys if (state := substances.get(key)) is not None]
         # What a sweep may forget is judged by the detection path's clock on this partition (the
         # latest sighting it holds, read from the states so that a restart keeps it).
-        seen = (handlers.last_sighting(s) for s in map(substances.get, keys) if s is not None)
+        seen = (handlers.last_sighting(state) for _, state in states)
         sweep = partial(
             handlers.sweep, sightings_through=max((t for t in seen if t is not None), default=None)
         )
-        for key in keys:
-            state = substances.get(key)
-            if state is None:
-                continue
+        for key, state in states:
             outcome = await service.run(sweep, state, deps, as_of)
-            await apply(outcome, key, message)
+            if outcome.state is not state or outcome.emits:
+                await apply(
+                    outcome, key, message
+                )  # a state the sweep left as it was is not rewritten
             if outcome.state is not None:
                 _tally(tally, outcome.state, as_of)
         metrics.observe_sweep(partition, tally, stage.owned())
