@@ -16,7 +16,6 @@ import time
 from collections import Counter
 
 import pytest
-from faust.utils import json as faust_json
 from hostile import ACCEPTED, LIMIT, MIB, Hostile, counts, hostile_corpus
 
 from contracts.codec import decode
@@ -48,7 +47,7 @@ def fate(h: Hostile, samples: dict) -> tuple[str, int]:
         return ACCEPTED, 0
     key = event.data.sample_id
     outcome = handlers.handle_lab_result(event, samples.get(key), DEPS)
-    if len(faust_json.dumps(outcome.state.model_dump(mode="json"))) > STATE_MAX_BYTES:
+    if len(outcome.state.model_dump_json().encode()) > STATE_MAX_BYTES:  # as StateTable.put
         letter(h, RuntimeError("state too large"))
         return "internal_error", 1
     samples[key] = outcome.state
