@@ -9,7 +9,7 @@ from services.helptext import plain
 from services.platform import commands as platform_commands
 from services.scenario import commands as scenario_commands
 from services.tools import alerts as alert_tools
-from services.tools import classify, dead_letters, operators, publish
+from services.tools import classify, dead_letters, drafting, operators, publish
 from services.tools import replay as replay_tool
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay_tool.register(subparsers)
     scenario_commands.register(subparsers)
     classify.register(subparsers)
+    drafting.register(subparsers)
     _in_plain_words(parser)
     return parser
 
