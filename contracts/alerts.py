@@ -25,6 +25,7 @@ from contracts.envelope import (
     Ref,
     Text,
 )
+from contracts.legislation import Instrument
 from contracts.seizure import Channel
 from contracts.substances import InchiKey, MatchKey, Smarts, Smiles
 
@@ -72,6 +73,17 @@ class PendingAmendmentRef(OutgoingModel):
                 f"covers_by must be 'name' or 'group:<group name>', not {self.covers_by!r}"
             )
         return self
+
+
+class ControlRoute(OutgoingModel):
+    """How long control has taken in the jurisdiction by one kind of act: what an open alert can
+    expect, from the jurisdiction's own history on ``aw.legislation``."""
+
+    instrument: Instrument
+    median_days: int = Field(
+        ge=0, description="Median days from an amendment's proposal to its entry into force"
+    )
+    amendments: int = Field(ge=1, description="Past amendments by this act the median is over")
 
 
 class ForeignSighting(OutgoingModel):
@@ -129,6 +141,13 @@ class AlertBody(OutgoingModel):
     sample_ids: list[Id] = Field(default_factory=list, max_length=50)
     pending_amendments: list[PendingAmendmentRef] = Field(default_factory=list, max_length=50)
     foreign_sightings: list[ForeignSighting] = Field(default_factory=list, max_length=250)
+    control_routes: list[ControlRoute] = Field(
+        default_factory=list,
+        max_length=len(Instrument),
+        description="Per kind of act the jurisdiction has enacted amendments by, the median "
+        "time they took: when control of this substance can be expected (none before the first "
+        "enactment)",
+    )
     time_to_control_days: float | None = Field(
         default=None, ge=0, description="On resolution by control: days from first sighting"
     )

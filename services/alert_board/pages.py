@@ -22,6 +22,7 @@ from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
 from services.domain.case import NO_CASE, Case
 from services.domain.case import tags as case_tags
+from services.domain.control import control_words
 from services.domain.severity import FAMILY_LEVELS, Levels, severity
 
 MAX_WEEKS = 104
@@ -588,7 +589,14 @@ def _amendments(event: AlertEvent) -> str:
         rows,
         "No amendment in progress would control it.",
     )
-    return f'<section class="card"><h2>Pending amendments</h2>{table}</section>'
+    routes = event.data.control_routes
+    expected = (
+        f'<p class="muted">Control expected {h(control_words(routes))}, from '
+        f"{h(event.jurisdiction)}'s past amendments.</p>"
+        if routes
+        else ""
+    )
+    return f'<section class="card"><h2>Pending amendments</h2>{table}{expected}</section>'
 
 
 def _covers(covers_by: str) -> str:

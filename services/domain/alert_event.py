@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from contracts.alerts import ALERT_TYPES, AlertBody, AlertKind, Correction, ForeignSighting
+from contracts.alerts import (
+    ALERT_TYPES,
+    AlertBody,
+    AlertKind,
+    ControlRoute,
+    Correction,
+    ForeignSighting,
+)
 from contracts.topics import ALERTS
 from services.domain.effects import Emit, emit
 from services.domain.lifecycle import AlertRule
@@ -42,6 +49,7 @@ def alert_event(
     source: str,
     correction: Correction | None = None,
     time_to_control: float | None = None,
+    control: list[ControlRoute] | None = None,
 ) -> Emit:
     """The version ``local.alert`` of the substance's alert in ``j``, judged at ``at``."""
     assert local.alert is not None and local.assessment is not None
@@ -73,6 +81,7 @@ def alert_event(
         sample_ids=_unique(s for o in recent for s in o.sample_ids)[:max_ids],
         pending_amendments=list(local.assessment.pending)[:50],
         foreign_sightings=foreign,
+        control_routes=list(control or ()) if kind != AlertKind.RESOLVED else [],
         time_to_control_days=(
             days(at - first_seen) if kind == AlertKind.RESOLVED else time_to_control
         ),

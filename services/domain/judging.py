@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from contracts.alerts import AlertKind, AlertStatus, Correction
 from contracts.countries import legal_time_zone
 from services.domain.alert_event import alert_event
+from services.domain.control import control_routes
 from services.domain.effects import Emit
 from services.domain.lifecycle import (
     AlertRule,
@@ -223,6 +224,7 @@ class Judging:
                 source=self.deps.service,
                 correction=correction,
                 time_to_control=time_to_control,
+                control=control_routes(self.view.state, at, self.j),
             )
         )
 

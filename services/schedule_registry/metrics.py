@@ -7,6 +7,7 @@ shows the lags it had, not how fast it was replayed.
 from prometheus_client import Gauge, Histogram
 
 from contracts.schedule import AmendmentStatus, ScheduleState
+from services.domain.control import control_routes
 from services.platform.metrics import ServiceMetrics
 
 DAY = 86400.0
@@ -47,6 +48,14 @@ class RegistryMetrics(ServiceMetrics):
         )
         for decided in DECIDED:
             self.decision_time.labels(decided.value)
+        self.control_days = Gauge(
+            "schedule_registry_control_median_seconds",
+            "Median time from an amendment's proposal to its entry into force, by jurisdiction "
+            "and kind of act, over the amendments enacted so far: when an open alert can expect "
+            "control",
+            ["jurisdiction", "instrument"],
+            registry=self.registry,
+        )
 
     def observe_schedule(
         self, jurisdiction: str, before: ScheduleState | None, after: ScheduleState
@@ -62,6 +71,11 @@ class RegistryMetrics(ServiceMetrics):
         oldest = min((a.proposed_at for a in pending), default=None)
         age = (latest - oldest).total_seconds() if latest and oldest else 0
         self.oldest_pending_age.labels(jurisdiction).set(age)
+        if latest is not None:
+            for route in control_routes(after, latest, jurisdiction):
+                self.control_days.labels(jurisdiction, route.instrument.value).set(
+                    route.median_days * DAY
+                )
         was_pending = {
             a.amendment_id
             for a in (before.amendments if before else ())

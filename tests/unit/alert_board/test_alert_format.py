@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from contracts.actions import AlertActionData, AlertActionTaken
-from contracts.alerts import ForeignSighting, PendingAmendmentRef, RuleFired
+from contracts.alerts import ControlRoute, ForeignSighting, PendingAmendmentRef, RuleFired
 from services.domain.case import fold_actions
 from services.tools.alerts import clean, format_alert, format_table, matches
 
@@ -185,3 +185,19 @@ def test_the_table_has_one_row_per_alert_and_a_count_line(make_alert) -> None:
 
 def test_an_empty_table_says_no_alerts() -> None:
     assert format_table([]) == "0 alerts"
+
+
+def test_an_open_alert_says_when_control_can_be_expected(make_alert) -> None:
+    event = make_alert(
+        "updated",
+        3,
+        control_routes=[
+            ControlRoute(instrument="government_decree", median_days=84, amendments=5),
+            ControlRoute(instrument="law", median_days=160, amendments=1),
+        ],
+    )
+    why = format_alert(event).splitlines()[1]
+    assert why.endswith(
+        " · control expected by government decree about 84 days (median of 5 past amendments);"
+        " by law about 160 days (1 past amendment)"
+    )

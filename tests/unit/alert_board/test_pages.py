@@ -9,6 +9,7 @@ import re
 
 from contracts.alerts import (
     AlertStatus,
+    ControlRoute,
     ForeignSighting,
     NearestListed,
     PendingAmendmentRef,
@@ -353,3 +354,23 @@ def test_an_updated_alert_still_says_why_it_is_open(make_alert) -> None:
     reason = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('class="card reason"')[1]))
     assert reason.index("stalled 180 days") < reason.index("Latest change (version 5)")
     assert "Escalation: new region: Turkestan." in reason and "Version 4, reopened." in reason
+
+
+def test_the_alert_page_says_when_control_can_be_expected(make_alert) -> None:
+    event = make_alert(
+        "updated",
+        2,
+        control_routes=[ControlRoute(instrument="law", median_days=160, amendments=3)],
+    )
+    view = AlertBoardView()
+    view.apply_alert(event)
+    page = render_alert(
+        event,
+        view.history(event.data.alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, CATHINONE_CORE),
+        last_id="r-1",
+        ready=True,
+        assets=ASSETS,
+    )
+    assert "Control expected by law about 160 days (median of 3 past amendments)" in page

@@ -1,0 +1,115 @@
+"""When control can be expected (services/domain/control.py, issue 18): medians over a small
+history with known answers, and the alerts of the demo year carrying them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts.alerts import AlertStatus
+from contracts.legislation import (
+    AmendmentEnacted,
+    AmendmentProposed,
+    AmendmentRejected,
+    LegislationEvent,
+)
+from contracts.topics import ALERTS
+from services.domain.control import control_routes
+from services.domain.schedule import fold_legislation
+from services.scenario import build_scenario
+from services.tools.pipeline import replay
+
+START = dt.datetime(2024, 1, 10, 9, tzinfo=dt.UTC)
+STRUCTURE = {"smiles": "CC(C)CC(N1CCCC1)C(=O)c1ccccc1"}
+
+
+def history(*amendments: tuple[str, str, int, int | None]) -> list[LegislationEvent]:
+    """(id, instrument, proposed on day, in force on day or None for rejected) as events;
+    each decided the day before it is in force, days counted from ``START``."""
+    events: list[LegislationEvent] = []
+    for ident, instrument, proposed, _ in amendments:
+        at = START + dt.timedelta(days=proposed)
+        events.append(
+            AmendmentProposed(
+                id=f"p-{ident}",
+                source="kz.mj",
+                jurisdiction="KZ",
+                time=at,
+                published=at,
+                data={
+                    "amendment_id": ident,
+                    "instrument": instrument,
+                    "title": ident,
+                    "substances": [{"name": ident, "structure": STRUCTURE}],
+                },
+            )
+        )
+    for ident, _, proposed, in_force in amendments:
+        if in_force is None:
+            at = START + dt.timedelta(days=proposed + 40)
+            events.append(
+                AmendmentRejected(
+                    id=f"r-{ident}",
+                    source="kz.parliament",
+                    jurisdiction="KZ",
+                    time=at,
+                    published=at,
+                    data={"amendment_id": ident, "reason": "voted down"},
+                )
+            )
+            continue
+        at = START + dt.timedelta(days=in_force - 1)
+        events.append(
+            AmendmentEnacted(
+                id=f"e-{ident}",
+                source="kz.government",
+                jurisdiction="KZ",
+                time=at,
+                published=at,
+                data={
+                    "amendment_id": ident,
+                    "effective_from": (START + dt.timedelta(days=in_force)).date(),
+                },
+            )
+        )
+    return sorted(events, key=lambda e: e.time)
+
+
+def test_the_median_of_each_route_over_what_was_enacted_by_then():
+    schedule = fold_legislation(
+        history(
+            ("D1", "government_decree", 0, 30),
+            ("D2", "government_decree", 10, 70),
+            ("D3", "government_decree", 20, 120),
+            ("L1", "law", 0, 150),
+            ("L2", "law", 5, 175),
+            ("L3", "law", 30, None),  # rejected: never controlled anything
+            ("D4", "government_decree", 200, 400),  # enacted after the moment judged
+        )
+    )
+    at = START + dt.timedelta(days=300)
+    routes = {
+        r.instrument.value: (r.median_days, r.amendments)
+        for r in control_routes(schedule, at, "KZ")
+    }
+    assert routes == {"government_decree": (60, 3), "law": (160, 2)}
+
+    later = {
+        r.instrument.value: r.median_days
+        for r in control_routes(schedule, START + dt.timedelta(days=500), "KZ")
+    }
+    assert later["government_decree"] == 80  # 30, 60, 100, 200: D4 counts once enacted
+
+
+def test_no_enacted_amendment_no_projection():
+    schedule = fold_legislation(history(("L1", "law", 0, None)))
+    assert control_routes(schedule, START + dt.timedelta(days=100), "KZ") == []
+
+
+def test_open_alerts_of_the_demo_year_show_the_routes_and_resolved_ones_do_not():
+    alerts = [e.event for e in replay(build_scenario()) if e.topic is ALERTS]
+    open_ones = [a for a in alerts if a.data.status == AlertStatus.OPEN]
+    assert any(a.data.control_routes for a in open_ones)
+    assert all(a.data.control_routes == [] for a in alerts if a.data.status == AlertStatus.RESOLVED)
+    for alert in open_ones:
+        for route in alert.data.control_routes:
+            assert route.amendments >= 1 and route.median_days >= 0
