@@ -4,7 +4,7 @@ Each open alert shows, for every kind of act (``law``, ``government_decree``,
 ``ministerial_order``) the jurisdiction has enacted amendments by, the median days from proposal
 to entry into force over those amendments, and how many there were (issue 18). The history is the
 jurisdiction's own, as folded from ``aw.legislation`` into its schedule; nothing about routes is in
-code. Only amendments enacted by the moment judged count, so an alert judged again (a late input,
+code. Only amendments enacted before the moment judged count, so an alert judged again (a late input,
 the replay) shows the same figures.
 
 >>> import datetime as dt
@@ -28,13 +28,15 @@ def control_routes(
     schedule: ScheduleState, at: dt.datetime, jurisdiction: str
 ) -> list[ControlRoute]:
     """Per kind of act, the median days from proposal to entry into force of the amendments
-    enacted by ``at`` (their legal dates, in the jurisdiction's time zone)."""
+    enacted before ``at`` (their legal dates, in the jurisdiction's time zone)."""
     zone = legal_time_zone(jurisdiction)
     took: dict[Instrument, list[int]] = {}
     for amendment in schedule.amendments:
         decided = amendment.decided_at
-        if amendment.effective_from is None or decided is None or decided > at:
-            continue  # not enacted, or not yet at ``at``
+        if amendment.effective_from is None or decided is None or decided >= at:
+            # Not enacted, or not before ``at``: an enactment at the very moment may stand after
+            # the input judged there in event order, and the replay's schedule would lack it.
+            continue
         proposed = amendment.proposed_at.astimezone(zone).date()
         days = max(0, (amendment.effective_from - proposed).days)
         took.setdefault(amendment.instrument, []).append(days)
