@@ -63,6 +63,12 @@ class PendingAmendmentRef(OutgoingModel):
     stage: Label
     since: AwareDatetime
     covers_by: Ref = Field(description="'name' or 'group:<group name>'")
+    days_left: int | None = Field(
+        default=None,
+        ge=0,
+        description="By the jurisdiction's past amendments of the same kind that reached this "
+        "stage, the median days from it to entry into force (none without such a history)",
+    )
 
     @model_validator(mode="after")
     def _covers_by_shape(self) -> PendingAmendmentRef:
@@ -75,6 +81,14 @@ class PendingAmendmentRef(OutgoingModel):
         return self
 
 
+class StageLag(OutgoingModel):
+    """How long control took after an amendment reached one stage of its route."""
+
+    stage: Label
+    median_days: int = Field(ge=0, description="Median days from reaching it to entry into force")
+    amendments: int = Field(ge=1, description="Past amendments that reached it, the median's")
+
+
 class ControlRoute(OutgoingModel):
     """How long control has taken in the jurisdiction by one kind of act: what an open alert can
     expect, from the jurisdiction's own history on ``aw.legislation``."""
@@ -84,6 +98,13 @@ class ControlRoute(OutgoingModel):
         ge=0, description="Median days from an amendment's proposal to its entry into force"
     )
     amendments: int = Field(ge=1, description="Past amendments by this act the median is over")
+    stages: list[StageLag] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The stages those amendments went through (the jurisdiction's own names, in "
+        "the order first reached), each with the median time left from there: where a pending "
+        "amendment stands tells how long is left",
+    )
 
 
 class ForeignSighting(OutgoingModel):

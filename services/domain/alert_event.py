@@ -16,6 +16,7 @@ from contracts.alerts import (
     ControlRoute,
     Correction,
     ForeignSighting,
+    PendingAmendmentRef,
 )
 from contracts.topics import ALERTS
 from services.domain.effects import Emit, emit
@@ -50,6 +51,7 @@ def alert_event(
     correction: Correction | None = None,
     time_to_control: float | None = None,
     control: list[ControlRoute] | None = None,
+    pending: list[PendingAmendmentRef] | None = None,
 ) -> Emit:
     """The version ``local.alert`` of the substance's alert in ``j``, judged at ``at``."""
     assert local.alert is not None and local.assessment is not None
@@ -79,7 +81,7 @@ def alert_event(
         channels=list(sightings.channels),
         seizure_ids=_unique(o.seizure_id for o in recent)[:max_ids],
         sample_ids=_unique(s for o in recent for s in o.sample_ids)[:max_ids],
-        pending_amendments=list(local.assessment.pending)[:50],
+        pending_amendments=list(local.assessment.pending if pending is None else pending)[:50],
         foreign_sightings=foreign,
         control_routes=list(control or ()) if kind != AlertKind.RESOLVED else [],
         time_to_control_days=(

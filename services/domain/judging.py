@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from contracts.alerts import AlertKind, AlertStatus, Correction
 from contracts.countries import legal_time_zone
 from services.domain.alert_event import alert_event
-from services.domain.control import control_routes
+from services.domain.control import control_routes, expected_pending
 from services.domain.effects import Emit
 from services.domain.lifecycle import (
     AlertRule,
@@ -211,6 +211,7 @@ class Judging:
         time_to_control: float | None = None,
     ) -> None:
         """Publish the alert version ``local.alert``, judged at ``at``, for ``why``."""
+        routes = control_routes(self.view.state, at, self.j)
         self.emits.append(
             alert_event(
                 state,
@@ -224,7 +225,8 @@ class Judging:
                 source=self.deps.service,
                 correction=correction,
                 time_to_control=time_to_control,
-                control=control_routes(self.view.state, at, self.j),
+                control=routes,
+                pending=expected_pending(local, self.view.state, routes),
             )
         )
 

@@ -21,7 +21,7 @@ from collections.abc import Generator, Mapping, Sequence
 from typing import cast
 
 from contracts.actions import AlertActionTaken
-from contracts.alerts import AlertEvent, AlertStatus
+from contracts.alerts import AlertEvent, AlertStatus, PendingAmendmentRef
 from contracts.topics import ALERT_ACTIONS, ALERTS
 from services.alert_board.view import board_order, latest_versions
 from services.domain.case import Case, CaseEntry, describe, fold_actions, tags
@@ -111,10 +111,7 @@ def format_alert(event: AlertEvent) -> str:
     head.append(clean(d.alert_id))
     why = [f"why: {_shorten(clean(d.reason), REASON_CHARS)}"]
     if d.pending_amendments:
-        why.append(
-            "pending: "
-            + _some([f"{clean(p.amendment_id)} ({clean(p.stage)})" for p in d.pending_amendments])
-        )
+        why.append("pending: " + _some([_pending(p) for p in d.pending_amendments]))
     if d.foreign_sightings:
         why.append(
             "also seen in "
@@ -125,6 +122,11 @@ def format_alert(event: AlertEvent) -> str:
     if d.time_to_control_days is not None:
         why.append(f"controlled {d.time_to_control_days:.0f} d after first seen")
     return " · ".join(head) + "\n    " + " · ".join(why)
+
+
+def _pending(p: PendingAmendmentRef) -> str:
+    left = "" if p.days_left is None else f", ~{p.days_left} d left"
+    return f"{clean(p.amendment_id)} ({clean(p.stage)}{left})"
 
 
 def format_action(event: AlertActionTaken) -> str:

@@ -40,7 +40,11 @@ def test_pending_amendments_foreign_sightings_and_time_to_control_follow_the_rea
         5,
         pending_amendments=[
             PendingAmendmentRef(
-                amendment_id="KZ-AMD-2026-014", stage="government", since=T0, covers_by="name"
+                amendment_id="KZ-AMD-2026-014",
+                stage="government",
+                since=T0,
+                covers_by="name",
+                days_left=41,
             )
         ],
         foreign_sightings=[
@@ -54,7 +58,7 @@ def test_pending_amendments_foreign_sightings_and_time_to_control_follow_the_rea
 
     assert format_alert(event).startswith("[RESOLVED v5] KZ ")
     assert why.endswith(
-        " · pending: KZ-AMD-2026-014 (government) · also seen in RU ×5, UZ ×1"
+        " · pending: KZ-AMD-2026-014 (government, ~41 d left) · also seen in RU ×5, UZ ×1"
         " · controlled 110 d after first seen"
     )
 

@@ -10,10 +10,11 @@ from contracts.legislation import (
     AmendmentEnacted,
     AmendmentProposed,
     AmendmentRejected,
+    AmendmentStageChanged,
     LegislationEvent,
 )
 from contracts.topics import ALERTS
-from services.domain.control import control_routes
+from services.domain.control import control_routes, stage_left
 from services.domain.schedule import fold_legislation
 from services.scenario import build_scenario
 from services.tools.pipeline import replay
@@ -98,6 +99,36 @@ def test_the_median_of_each_route_over_what_was_enacted_by_then():
         for r in control_routes(schedule, START + dt.timedelta(days=500), "KZ")
     }
     assert later["government_decree"] == 80  # 30, 60, 100, 200: D4 counts once enacted
+
+
+def test_each_stage_says_how_long_is_left_from_there():
+    events = history(
+        ("D1", "government_decree", 0, 30),
+        ("D2", "government_decree", 10, 70),
+        ("D3", "government_decree", 20, 120),
+    )
+    for ident, day in (("D1", 10), ("D2", 40), ("D3", 90)):
+        at = START + dt.timedelta(days=day)
+        events.append(
+            AmendmentStageChanged(
+                id=f"s-{ident}",
+                source="kz.mj",
+                jurisdiction="KZ",
+                time=at,
+                published=at,
+                data={"amendment_id": ident, "stage": "government", "previous_stage": "drafted"},
+            )
+        )
+    schedule = fold_legislation(sorted(events, key=lambda e: e.time))
+    routes = control_routes(schedule, START + dt.timedelta(days=300), "KZ")
+    [decree] = routes
+    assert [(s.stage, s.median_days, s.amendments) for s in decree.stages] == [
+        ("drafted", 60, 3),  # 30, 60, 100 days from proposal
+        ("government", 30, 3),  # 20, 30, 30 days from reaching the government
+    ]
+    left = stage_left(routes, decree.instrument, "government")
+    assert left is not None and left.median_days == 30
+    assert stage_left(routes, decree.instrument, "upper_house") is None
 
 
 def test_no_enacted_amendment_no_projection():
