@@ -56,6 +56,7 @@ from services.alert_board.case_card import render_case
 from services.alert_board.config import BoardSettings
 from services.alert_board.dead_letter_page import query_filters, render_dead_letters
 from services.alert_board.dossier import dossier_pdf
+from services.alert_board.drafting_page import draft_for, render_draft
 from services.alert_board.drawing import DrawnPair, draw_pair
 from services.alert_board.export import alerts_csv
 from services.alert_board.live import CLOSE, LiveFeed
@@ -292,6 +293,7 @@ class Board:
         app.router.add_get("/dossiers/{alert_id:.+}", self.dossier, name="dossier")
         app.router.add_post("/alerts/{alert_id:.+}/actions", self.act, name="act")
         app.router.add_get("/alerts/{alert_id:.+}", self.alert_page, name="alert")
+        app.router.add_get("/draft/{alert_id:.+}", self.draft_page, name="draft")
         app.router.add_get("/dead-letters", self.dead_letter_page, name="dead-letters")
         app.router.add_get("/events", self.events, name="events")
         app.router.add_get("/metrics", self.metrics_page, name="metrics")
@@ -413,6 +415,22 @@ class Board:
             ),
         )
         self.metrics.render.labels("alert").observe(time.perf_counter() - started)
+        return web.Response(text=text, content_type="text/html")
+
+    async def draft_page(self, request: web.Request) -> web.Response:
+        """A group definition for the alert's family (:mod:`.drafting_page`)."""
+        alert = self.view.get(request.match_info["alert_id"])
+        if alert is None:
+            return self._not_found(f"No alert {request.match_info['alert_id']!r} (yet).")
+        started = time.perf_counter()
+        today = dt.datetime.now(dt.UTC).date()
+        draft = await asyncio.get_running_loop().run_in_executor(
+            None, draft_for, alert, self.view, today
+        )
+        text = render_draft(
+            alert, draft, last_id=self.feed.last_id, ready=self.ready.is_set(), assets=self.assets
+        )
+        self.metrics.render.labels("draft").observe(time.perf_counter() - started)
         return web.Response(text=text, content_type="text/html")
 
     # -- acting ---------------------------------------------------------------------------

@@ -339,7 +339,8 @@ def render_alert(
     others = [n for n in d.reported_names if n != name]
     body = f"""
 <nav class="crumbs"><a href="/">← All alerts</a>
-  <a class="dossier" href="/dossiers/{quote(d.alert_id, safe="")}">Dossier (PDF)</a></nav>
+  <a class="dossier" href="/dossiers/{quote(d.alert_id, safe="")}">Dossier (PDF)</a>
+  <a class="dossier" href="/draft/{quote(d.alert_id, safe="")}">Draft a group definition</a></nav>
 <header class="alert-head">
   <div class="title-line">{badge(d.status)}<h1>{h(name)}</h1></div>
   {f'<p class="aka">Also reported as {h(", ".join(others))}</p>' if others else ""}
@@ -581,11 +582,17 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) ->
 
 def _amendments(event: AlertEvent) -> str:
     rows = [
-        (a.amendment_id, a.stage, day(a.since, event.jurisdiction), _covers(a.covers_by))
+        (
+            a.amendment_id,
+            a.stage,
+            day(a.since, event.jurisdiction),
+            _covers(a.covers_by),
+            "no history" if a.days_left is None else f"about {a.days_left} days",
+        )
         for a in event.data.pending_amendments
     ]
     table = _table(
-        ("Amendment", "Stage", "Since", "Covers it by"),
+        ("Amendment", "Stage", "Since", "Covers it by", "In force, by past amendments"),
         rows,
         "No amendment in progress would control it.",
     )

@@ -185,6 +185,10 @@ class AlertBoardView:
             counts[event.data.status] += 1
         return counts
 
+    def schedule(self, jurisdiction: str) -> ScheduleState | None:
+        """The jurisdiction's schedule as last published, if the board has read one."""
+        return self._schedules.get(jurisdiction)
+
     @property
     def jurisdictions_with_schedule(self) -> int:
         return len(self._schedules)

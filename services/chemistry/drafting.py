@@ -33,21 +33,29 @@ a definition should reach the next move within the family, not the neighbours. N
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdkit import Chem
 from rdkit.Chem import rdFMCS, rdMolDescriptors, rdqueries
 
+from contracts.legislation import AmendmentProposed, AmendmentProposedData, Instrument
 from contracts.substances import GroupDefinition
-from services.chemistry.families import FAMILY_RULES, compile_group
+from services.chemistry.baseline import DATA
+from services.chemistry.families import FAMILY_RULES, compile_group, family_matches
 
 MCS_TIMEOUT_S = 10
 MIN_CORE_ATOMS = 8
 """A shared core smaller than this (less than a phenethylamine's: a benzene ring and a methyl)
 says nothing about a family."""
 MAX_EXCLUSIONS = 10
+MAX_RELATIVES = 12
+"""Listed relatives added to what the definition must cover."""
+NOT_CONTROLLED = DATA / "not_controlled.csv"
 UNCLASSIFIED = frozenset({"Unknown", "Plants & extracts"})
 """Reference classes that name no family: covering them says nothing about the neighbours."""
 
@@ -195,6 +203,71 @@ def common_core(mols: Sequence[Chem.Mol]) -> Chem.Mol:
     core = Chem.MolFromSmarts(found.smartsString)
     assert core is not None
     return core
+
+
+def listed_relatives(
+    members: Sequence[Member], listings: Iterable[tuple[str, str]]
+) -> list[Member]:
+    """The listed substances (name, SMILES) under a family rule every member falls under (at
+    most ``MAX_RELATIVES``, in the schedule's order), as members the definition must cover."""
+    shared: set[str] | None = None
+    for member in members:
+        mol = Chem.MolFromSmiles(member.smiles)
+        rules = {m.rule for m in family_matches(mol)} if mol is not None else set()
+        shared = rules if shared is None else shared & rules
+    if not shared:
+        return []
+    known = {m.smiles for m in members}
+    found = []
+    for name, smiles in listings:
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is None or smiles in known:
+            continue
+        if shared & {m.rule for m in family_matches(mol)}:
+            found.append(Member(name, smiles, listed=True))
+    return found[:MAX_RELATIVES]
+
+
+def not_controlled(path: Path = NOT_CONTROLLED) -> list[Reference]:
+    """Medicines, cutting agents and other substances a definition must not catch."""
+    with path.open(newline="", encoding="utf-8") as rows:
+        return [Reference(r["name"], r["smiles"], r["kind"]) for r in csv.DictReader(rows)]
+
+
+def reference_nps(path: Path) -> list[Reference]:
+    """Real NPS by family (``data/reference/nps_structures_by_class.csv``, MIT): how far a
+    definition reaches; none when the file is not there (a deployment without it)."""
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as rows:
+        return [
+            Reference(r["inchikey"], r["smiles"], r["drug_class"]) for r in csv.DictReader(rows)
+        ]
+
+
+def proposed_amendment(
+    draft: Draft, jurisdiction: str, instrument: Instrument, now: dt.datetime | None = None
+) -> AmendmentProposed:
+    """The chosen definition as a proposed amendment (the contracts' format), for
+    ``analogue-watch publish``: once enacted, the alerts it covers resolve."""
+    assert draft.chosen is not None
+    definition = draft.chosen.definition
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    ident = f"draft-{jurisdiction.lower()}-{definition.name}-{now:%Y%m%d%H%M%S}"
+    return AmendmentProposed(
+        id=ident,
+        source="analogue-watch.draft-group",
+        jurisdiction=jurisdiction,
+        time=now,
+        published=now,
+        data=AmendmentProposedData(
+            amendment_id=ident,
+            instrument=instrument,
+            title=f"Group definition {definition.name}: {definition.family}",
+            group_definitions=[definition],
+            stage="drafted",
+        ),
+    )
 
 
 def choose(candidates: Sequence[Candidate]) -> tuple[Candidate | None, str]:
@@ -409,4 +482,8 @@ __all__ = [
     "choose",
     "common_core",
     "draft_group",
+    "listed_relatives",
+    "not_controlled",
+    "proposed_amendment",
+    "reference_nps",
 ]

@@ -19,26 +19,31 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from contracts.alerts import AlertStatus
-from contracts.legislation import AmendmentProposed, AmendmentProposedData, Instrument
+from contracts.legislation import Instrument
 from services.alert_board.view import latest_versions
-from services.chemistry.baseline import DATA as CHEMISTRY_DATA
-from services.chemistry.drafting import Draft, DraftError, Member, Reference, draft_group
+from services.chemistry.drafting import (
+    Draft,
+    DraftError,
+    Member,
+    draft_group,
+    listed_relatives,
+    not_controlled,
+    proposed_amendment,
+    reference_nps,
+)
 from services.chemistry.families import family_matches
 from services.domain.schedule import listings_in_force, load_schedule_jsonl
 from services.helptext import plain
 from services.platform.settings import ServiceSettings
 from services.tools import alerts as alert_tools
-from services.tools.calibration import REFERENCE_DATA, read_csv
+from services.tools.calibration import REFERENCE_DATA
 
-NOT_CONTROLLED = CHEMISTRY_DATA / "not_controlled.csv"
 REFERENCE_NPS = REFERENCE_DATA / "nps_structures_by_class.csv"
-MAX_RELATIVES = 12
-"""Listed relatives added to what the definition must cover (the most similar first)."""
 USAGE_ERROR = 2
 OPEN = {AlertStatus.OPEN}
 
@@ -97,7 +102,7 @@ def draft_command(args: argparse.Namespace) -> int:
             name=args.name,
             family=family,
             not_controlled=not_controlled(),
-            reference=reference_nps(),
+            reference=reference_nps(REFERENCE_NPS),
         )
     except DraftError as error:
         return _usage(str(error))
@@ -108,67 +113,10 @@ def draft_command(args: argparse.Namespace) -> int:
     if args.amendment:
         if draft.chosen is None:
             return _usage("no candidate can be proposed: no amendment written")
-        event = amendment(draft, args.jurisdiction, Instrument(args.instrument))
+        event = proposed_amendment(draft, args.jurisdiction, Instrument(args.instrument))
         Path(args.amendment).write_text(event.model_dump_json() + "\n", encoding="utf-8")
         sys.stderr.write(f"draft-group: amendment {event.data.amendment_id} -> {args.amendment}\n")
     return 0
-
-
-def listed_relatives(
-    members: Sequence[Member], listings: Iterable[tuple[str, str]]
-) -> list[Member]:
-    """The listed substances under a family rule every member falls under (at most
-    ``MAX_RELATIVES``, in the schedule's order), as members the definition must cover."""
-    from rdkit import Chem
-
-    shared: set[str] | None = None
-    for member in members:
-        mol = Chem.MolFromSmiles(member.smiles)
-        rules = {m.rule for m in family_matches(mol)} if mol is not None else set()
-        shared = rules if shared is None else shared & rules
-    if not shared:
-        return []
-    known = {m.smiles for m in members}
-    found = []
-    for name, smiles in listings:
-        mol = Chem.MolFromSmiles(smiles)
-        if mol is None or smiles in known:
-            continue
-        if shared & {m.rule for m in family_matches(mol)}:
-            found.append(Member(name, smiles, listed=True))
-    return found[:MAX_RELATIVES]
-
-
-def not_controlled(path: Path = NOT_CONTROLLED) -> list[Reference]:
-    """Medicines, cutting agents and other substances a definition must not catch."""
-    return [Reference(r["name"], r["smiles"], r["kind"]) for r in read_csv(path)]
-
-
-def reference_nps(path: Path = REFERENCE_NPS) -> list[Reference]:
-    """Real NPS by family (data/reference, MIT): how far a definition reaches."""
-    return [Reference(r["inchikey"], r["smiles"], r["drug_class"]) for r in read_csv(path)]
-
-
-def amendment(draft: Draft, jurisdiction: str, instrument: Instrument) -> AmendmentProposed:
-    """The chosen definition as a proposed amendment (the contracts' format)."""
-    assert draft.chosen is not None
-    definition = draft.chosen.definition
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    ident = f"draft-{jurisdiction.lower()}-{definition.name}-{now:%Y%m%d%H%M%S}"
-    return AmendmentProposed(
-        id=ident,
-        source="analogue-watch.draft-group",
-        jurisdiction=jurisdiction,
-        time=now,
-        published=now,
-        data=AmendmentProposedData(
-            amendment_id=ident,
-            instrument=instrument,
-            title=f"Group definition {definition.name}: {definition.family}",
-            group_definitions=[definition],
-            stage="drafted",
-        ),
-    )
 
 
 def write_report(draft: Draft, out: TextIO) -> None:

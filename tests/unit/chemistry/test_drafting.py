@@ -15,9 +15,16 @@ import pytest
 from rdkit import Chem
 
 from services.chemistry.baseline import DATA as CHEMISTRY_DATA
-from services.chemistry.drafting import DraftError, Member, Reference, draft_group
+from services.chemistry.drafting import (
+    DraftError,
+    Member,
+    Reference,
+    draft_group,
+    not_controlled,
+    reference_nps,
+)
 from services.chemistry.families import compile_group
-from services.tools.drafting import not_controlled, reference_nps
+from services.tools.calibration import REFERENCE_DATA
 
 CATHINONE_ALERTS = [
     Member("alpha-PHP", "CCCCC(N1CCCC1)C(=O)c1ccccc1"),
@@ -47,7 +54,9 @@ def avoid() -> list[Reference]:
 
 @pytest.fixture(scope="module")
 def reference() -> list[Reference]:
-    return reference_nps()
+    found = reference_nps(REFERENCE_DATA / "nps_structures_by_class.csv")
+    assert len(found) == 1160  # the file is in the repository (data/reference)
+    return found
 
 
 def mol(member: Member) -> Chem.Mol:
