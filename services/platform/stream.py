@@ -299,8 +299,11 @@ class _Consumer(faust_aiokafka.Consumer):
         """``message`` waits for its turn: no commit reaches its offset until it is acked.
 
         ``kept``: the stage keeps this copy and will handle it (a second copy, read when the
-        partition is read again from an earlier offset, is dropped); False when it waits to be
-        read again (it came after a message passed over unread)."""
+        partition is read again from an earlier offset, is dropped): an input held in its order.
+        False for a progress record: one that came after a message passed over unread waits to
+        be read again, and one waiting to be used must be read again, or a partition read again
+        to its end would never look at it (found by .ci/run on 6bf370d: the monitor stopped at the
+        end of the arrival test's kill run with its inputs held)."""
         self._unacked_messages.discard(message)
         self._holding().setdefault(message.tp, {})[message.offset] = int(message.generation_id or 0)
         if kept and message.generation_id == self.app.consumer_generation_id:
