@@ -28,11 +28,9 @@ STRUCTURES = (
 AS_OF = dt.date(2025, 6, 1)
 
 
-def test_the_drafted_amendment_is_accepted_and_once_enacted_controls_the_group(tmp_path, capsys):
-    structures = tmp_path / "cathinones.txt"
-    structures.write_text(STRUCTURES, encoding="utf-8")
-    out = tmp_path / "amendment.jsonl"
-    code = main(
+def draft_group(structures, *options: str) -> int:
+    """``analogue-watch draft-group`` on a structure file against the KZ demo schedule."""
+    return main(
         [
             "draft-group",
             "--structures",
@@ -41,13 +39,23 @@ def test_the_drafted_amendment_is_accepted_and_once_enacted_controls_the_group(t
             str(JSONL_PATH),
             "--jurisdiction",
             "KZ",
-            "--as-of",
-            AS_OF.isoformat(),
-            "--name",
-            "cathinones-2026",
-            "--amendment",
-            str(out),
+            *options,
         ]
+    )
+
+
+def test_the_drafted_amendment_is_accepted_and_once_enacted_controls_the_group(tmp_path, capsys):
+    structures = tmp_path / "cathinones.txt"
+    structures.write_text(STRUCTURES, encoding="utf-8")
+    out = tmp_path / "amendment.jsonl"
+    code = draft_group(
+        structures,
+        "--as-of",
+        AS_OF.isoformat(),
+        "--name",
+        "cathinones-2026",
+        "--amendment",
+        str(out),
     )
     assert code == 0
     report = capsys.readouterr().out
@@ -87,22 +95,7 @@ def test_the_drafted_amendment_is_accepted_and_once_enacted_controls_the_group(t
 def test_a_structure_file_of_one_family_is_drafted_as_json(tmp_path, capsys):
     structures = tmp_path / "cathinones.txt"
     structures.write_text(STRUCTURES, encoding="utf-8")
-    code = main(
-        [
-            "draft-group",
-            "--structures",
-            str(structures),
-            "--schedule",
-            str(JSONL_PATH),
-            "--jurisdiction",
-            "KZ",
-            "--as-of",
-            AS_OF.isoformat(),
-            "--name",
-            "c",
-            "--json",
-        ]
-    )
+    code = draft_group(structures, "--as-of", AS_OF.isoformat(), "--name", "c", "--json")
     assert code == 0
     draft = json.loads(capsys.readouterr().out)
     assert [c["label"] for c in draft["candidates"]] == ["as seen", "open core", "family rule"]
@@ -117,18 +110,6 @@ def test_substances_of_two_families_are_refused_with_a_reason(tmp_path, capsys):
         "CCCCn1nc(C(=O)NC(C(N)=O)C(C)(C)C)c2ccccc21 ADB-BUTINACA\n",
         encoding="utf-8",
     )
-    code = main(
-        [
-            "draft-group",
-            "--structures",
-            str(structures),
-            "--schedule",
-            str(JSONL_PATH),
-            "--jurisdiction",
-            "KZ",
-            "--name",
-            "x",
-        ]
-    )
+    code = draft_group(structures, "--name", "x")
     assert code == 2
     assert "too little for a definition" in capsys.readouterr().err
