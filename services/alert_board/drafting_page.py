@@ -10,7 +10,6 @@ catches and reaches, the one chosen and why, and the chosen one as an amendment 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from rdkit import Chem
 
@@ -22,18 +21,11 @@ from services.chemistry.drafting import (
     Draft,
     DraftError,
     Member,
-    draft_group,
-    listed_relatives,
-    not_controlled,
+    draft_family,
     proposed_amendment,
-    reference_nps,
 )
 from services.chemistry.families import family_matches
 from services.domain.schedule import listings_in_force
-
-REFERENCE_NPS = (
-    Path(__file__).resolve().parents[2] / "data" / "reference" / ("nps_structures_by_class.csv")
-)
 
 
 def draft_for(alert: AlertEvent, view: AlertBoardView, today: dt.date) -> Draft | str:
@@ -59,17 +51,8 @@ def draft_for(alert: AlertEvent, view: AlertBoardView, today: dt.date) -> Draft 
         members.insert(0, Member(display_name(alert), d.canonical_smiles))
     schedule = view.schedule(d.jurisdiction)
     listings = listings_in_force(schedule, today) if schedule is not None else []
-    relatives = listed_relatives(
-        members, [(x.name, x.structure.smiles) for x in listings if x.structure.smiles]
-    )
     try:
-        return draft_group(
-            [*members, *relatives],
-            name=f"{rule}-{today:%Y}",
-            family=family,
-            not_controlled=not_controlled(),
-            reference=reference_nps(REFERENCE_NPS),
-        )
+        return draft_family(members, listings, name=f"{rule}-{today:%Y}", family=family)
     except DraftError as error:
         return str(error)
 

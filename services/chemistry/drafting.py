@@ -44,6 +44,7 @@ from rdkit import Chem
 from rdkit.Chem import rdFMCS, rdMolDescriptors, rdqueries
 
 from contracts.legislation import AmendmentProposed, AmendmentProposedData, Instrument
+from contracts.schedule import Listing
 from contracts.substances import GroupDefinition
 from services.chemistry.baseline import DATA
 from services.chemistry.families import FAMILY_RULES, compile_group, family_matches
@@ -56,6 +57,10 @@ MAX_EXCLUSIONS = 10
 MAX_RELATIVES = 12
 """Listed relatives added to what the definition must cover."""
 NOT_CONTROLLED = DATA / "not_controlled.csv"
+REFERENCE_NPS = (
+    Path(__file__).resolve().parents[2] / "data" / "reference" / ("nps_structures_by_class.csv")
+)
+"""Real NPS by family (MIT, data/reference/README.md): in the repository, not in every image."""
 UNCLASSIFIED = frozenset({"Unknown", "Plants & extracts"})
 """Reference classes that name no family: covering them says nothing about the neighbours."""
 
@@ -203,6 +208,22 @@ def common_core(mols: Sequence[Chem.Mol]) -> Chem.Mol:
     core = Chem.MolFromSmarts(found.smartsString)
     assert core is not None
     return core
+
+
+def draft_family(
+    members: Sequence[Member], listings: Iterable[Listing], *, name: str, family: str
+) -> Draft:
+    """:func:`draft_group` for ``members`` and the listed substances under their family rule
+    (:func:`listed_relatives`), checked against the not-controlled list and the reference NPS:
+    what ``analogue-watch draft-group`` and the board's drafting page propose."""
+    named = [(x.name, x.structure.smiles) for x in listings if x.structure.smiles]
+    return draft_group(
+        [*members, *listed_relatives(members, named)],
+        name=name,
+        family=family,
+        not_controlled=not_controlled(),
+        reference=reference_nps(REFERENCE_NPS),
+    )
 
 
 def listed_relatives(
@@ -481,6 +502,7 @@ __all__ = [
     "Reference",
     "choose",
     "common_core",
+    "draft_family",
     "draft_group",
     "listed_relatives",
     "not_controlled",

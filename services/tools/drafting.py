@@ -30,20 +30,15 @@ from services.chemistry.drafting import (
     Draft,
     DraftError,
     Member,
-    draft_group,
-    listed_relatives,
-    not_controlled,
+    draft_family,
     proposed_amendment,
-    reference_nps,
 )
 from services.chemistry.families import family_matches
 from services.domain.schedule import listings_in_force, load_schedule_jsonl
 from services.helptext import plain
 from services.platform.settings import ServiceSettings
 from services.tools import alerts as alert_tools
-from services.tools.calibration import REFERENCE_DATA
 
-REFERENCE_NPS = REFERENCE_DATA / "nps_structures_by_class.csv"
 USAGE_ERROR = 2
 OPEN = {AlertStatus.OPEN}
 
@@ -87,22 +82,10 @@ def draft_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         return _usage(str(error))
     as_of = args.as_of or dt.date.today()
-    relatives = listed_relatives(
-        members,
-        [
-            (x.name, x.structure.smiles)
-            for x in listings_in_force(state, as_of)
-            if x.structure.smiles
-        ],
-    )
     family = args.family or _family_of(members) or "new psychoactive substances"
     try:
-        draft = draft_group(
-            [*members, *relatives],
-            name=args.name,
-            family=family,
-            not_controlled=not_controlled(),
-            reference=reference_nps(REFERENCE_NPS),
+        draft = draft_family(
+            members, listings_in_force(state, as_of), name=args.name, family=family
         )
     except DraftError as error:
         return _usage(str(error))

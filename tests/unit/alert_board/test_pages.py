@@ -58,6 +58,20 @@ def hostile_alert(make_alert):
     )
 
 
+def page_in(view: AlertBoardView, event, core: str | None = None, **extra) -> str:
+    """The alert page of ``event`` with ``view``'s history of it, drawn beside no listed one."""
+    return render_alert(
+        event,
+        view.history(event.data.alert_id),
+        None,
+        draw_pair(ALPHA_PHP, None, core),
+        last_id="r-1",
+        ready=True,
+        assets=ASSETS,
+        **extra,
+    )
+
+
 def test_agency_text_is_escaped_in_the_list_and_on_the_alert_page(make_alert) -> None:
     event = hostile_alert(make_alert)
     listed = ListedStructure(HOSTILE, Structure(smiles=ALPHA_PVP), "KZ", HOSTILE, HOSTILE, False)
@@ -131,15 +145,7 @@ def test_the_alert_page_shows_amendments_sightings_rules_and_history(make_alert)
     view.apply_alert(make_alert("raised", 1))
     view.apply_alert(event)
 
-    page = render_alert(
-        event,
-        view.history(event.data.alert_id),
-        None,
-        draw_pair(ALPHA_PHP, None, CATHINONE_CORE),
-        last_id="r-1",
-        ready=True,
-        assets=ASSETS,
-    )
+    page = page_in(view, event, core=CATHINONE_CORE)
     text = re.sub(r"<[^>]+>", " ", page)
     assert "shared_core_smarts" not in text and "same_stereoisomer" not in text  # no field names
 
@@ -214,15 +220,7 @@ def test_the_chart_has_one_bar_per_week(make_alert) -> None:
     )
     event = view.get("KZ-KYIJLDDXQWBNGX")
 
-    page = render_alert(
-        event,
-        view.history(event.data.alert_id),
-        None,
-        draw_pair(ALPHA_PHP, None, None),
-        last_id="r-2",
-        ready=True,
-        assets=ASSETS,
-    )
+    page = page_in(view, event)
 
     assert re.findall(r'data-count="(\d+)"', page) == ["1", "0", "1", "2"]
 
@@ -309,16 +307,8 @@ def test_a_resolved_alert_keeps_what_it_was_an_alert_for(make_alert) -> None:
     alert_id = resolved.data.alert_id
     assert view.last_open(alert_id) is updated and view.headline(alert_id) == "α-PHP"
 
-    page = render_alert(
-        resolved,
-        view.history(alert_id),
-        None,
-        draw_pair(ALPHA_PHP, None, None),
-        last_id="r-1",
-        ready=True,
-        assets=ASSETS,
-        evidence=view.last_open(alert_id),
-        headline=view.headline(alert_id),
+    page = page_in(
+        view, resolved, evidence=view.last_open(alert_id), headline=view.headline(alert_id)
     )
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "How it was resolved" in text and "Why this is an alert" not in text
@@ -341,16 +331,7 @@ def test_an_updated_alert_still_says_why_it_is_open(make_alert) -> None:
         view.apply_alert(event)
     assert view.opened_by(updated.data.alert_id) is reopened
 
-    page = render_alert(
-        updated,
-        view.history(updated.data.alert_id),
-        None,
-        draw_pair(ALPHA_PHP, None, None),
-        last_id="r-1",
-        ready=True,
-        assets=ASSETS,
-        opened_by=view.opened_by(updated.data.alert_id),
-    )
+    page = page_in(view, updated, opened_by=view.opened_by(updated.data.alert_id))
     reason = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('class="card reason"')[1]))
     assert reason.index("stalled 180 days") < reason.index("Latest change (version 5)")
     assert "Escalation: new region: Turkestan." in reason and "Version 4, reopened." in reason
@@ -364,13 +345,5 @@ def test_the_alert_page_says_when_control_can_be_expected(make_alert) -> None:
     )
     view = AlertBoardView()
     view.apply_alert(event)
-    page = render_alert(
-        event,
-        view.history(event.data.alert_id),
-        None,
-        draw_pair(ALPHA_PHP, None, CATHINONE_CORE),
-        last_id="r-1",
-        ready=True,
-        assets=ASSETS,
-    )
+    page = page_in(view, event, core=CATHINONE_CORE)
     assert "Control expected by law about 160 days (median of 3 past amendments)" in page

@@ -23,55 +23,39 @@ START = dt.datetime(2024, 1, 10, 9, tzinfo=dt.UTC)
 STRUCTURE = {"smiles": "CC(C)CC(N1CCCC1)C(=O)c1ccccc1"}
 
 
+def legal(kind: type[LegislationEvent], ident: str, day: int, **data: object) -> LegislationEvent:
+    """A legislation event about amendment ``ident``, ``day`` days after ``START``."""
+    at = START + dt.timedelta(days=day)
+    return kind(
+        id=f"{kind.__name__}-{ident}",
+        source="kz.legal",
+        jurisdiction="KZ",
+        time=at,
+        published=at,
+        data={"amendment_id": ident, **data},
+    )
+
+
 def history(*amendments: tuple[str, str, int, int | None]) -> list[LegislationEvent]:
     """(id, instrument, proposed on day, in force on day or None for rejected) as events;
     each decided the day before it is in force, days counted from ``START``."""
     events: list[LegislationEvent] = []
-    for ident, instrument, proposed, _ in amendments:
-        at = START + dt.timedelta(days=proposed)
+    for ident, instrument, proposed, in_force in amendments:
         events.append(
-            AmendmentProposed(
-                id=f"p-{ident}",
-                source="kz.mj",
-                jurisdiction="KZ",
-                time=at,
-                published=at,
-                data={
-                    "amendment_id": ident,
-                    "instrument": instrument,
-                    "title": ident,
-                    "substances": [{"name": ident, "structure": STRUCTURE}],
-                },
+            legal(
+                AmendmentProposed,
+                ident,
+                proposed,
+                instrument=instrument,
+                title=ident,
+                substances=[{"name": ident, "structure": STRUCTURE}],
             )
         )
-    for ident, _, proposed, in_force in amendments:
         if in_force is None:
-            at = START + dt.timedelta(days=proposed + 40)
-            events.append(
-                AmendmentRejected(
-                    id=f"r-{ident}",
-                    source="kz.parliament",
-                    jurisdiction="KZ",
-                    time=at,
-                    published=at,
-                    data={"amendment_id": ident, "reason": "voted down"},
-                )
-            )
-            continue
-        at = START + dt.timedelta(days=in_force - 1)
-        events.append(
-            AmendmentEnacted(
-                id=f"e-{ident}",
-                source="kz.government",
-                jurisdiction="KZ",
-                time=at,
-                published=at,
-                data={
-                    "amendment_id": ident,
-                    "effective_from": (START + dt.timedelta(days=in_force)).date(),
-                },
-            )
-        )
+            events.append(legal(AmendmentRejected, ident, proposed + 40, reason="voted down"))
+        else:
+            effective = (START + dt.timedelta(days=in_force)).date()
+            events.append(legal(AmendmentEnacted, ident, in_force - 1, effective_from=effective))
     return sorted(events, key=lambda e: e.time)
 
 
@@ -108,16 +92,8 @@ def test_each_stage_says_how_long_is_left_from_there():
         ("D3", "government_decree", 20, 120),
     )
     for ident, day in (("D1", 10), ("D2", 40), ("D3", 90)):
-        at = START + dt.timedelta(days=day)
         events.append(
-            AmendmentStageChanged(
-                id=f"s-{ident}",
-                source="kz.mj",
-                jurisdiction="KZ",
-                time=at,
-                published=at,
-                data={"amendment_id": ident, "stage": "government", "previous_stage": "drafted"},
-            )
+            legal(AmendmentStageChanged, ident, day, stage="government", previous_stage="drafted")
         )
     schedule = fold_legislation(sorted(events, key=lambda e: e.time))
     routes = control_routes(schedule, START + dt.timedelta(days=300), "KZ")

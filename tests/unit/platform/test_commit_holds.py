@@ -304,14 +304,8 @@ def test_progress_is_not_said_past_a_message_passed_over(service, consumer, monk
     assert reporter._clocks[PARTITION].latest == after
 
 
-def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
-    consumer, sought, monkeypatch
-):
-    # make stress, 7 December 2026 (code of 558433b): after a restart the monitor's stream passed
-    # over offset 0 of every input partition and handled the rest; 5 s later each partition was
-    # read again from 0, and every detection came a second time. By then the sweeps had pruned
-    # what some substances remembered of them: two sightings counted again, with a region and a
-    # channel the golden run did not have. A stage knows a second copy only by its state.
+def streaming_after_a_hole_at_57(consumer, monkeypatch) -> list[int]:
+    """The offsets the partition's stream is handed from now on, 57 having been passed over."""
     monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
     streamed: list[int] = []
 
@@ -320,15 +314,32 @@ def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
 
     delivered_and_skipped(consumer, 57)
     consumer.app.topics._tp_to_callback[PARTITION] = into_stream
+    return streamed
+
+
+def read_again_once_due(consumer) -> None:
+    """The hole is seen, then ``REREAD_AFTER_S`` later the partition is read again from it."""
+    asyncio.run(consumer._reread_missing())
+    hole, since = consumer._generation()["passed"][PARTITION]
+    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+
+
+def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
+    consumer, sought, monkeypatch
+):
+    # make stress, 7 December 2026 (code of 558433b): after a restart the monitor's stream passed
+    # over offset 0 of every input partition and handled the rest; 5 s later each partition was
+    # read again from 0, and every detection came a second time. By then the sweeps had pruned
+    # what some substances remembered of them: two sightings counted again, with a region and a
+    # channel the golden run did not have. A stage knows a second copy only by its state.
+    streamed = streaming_after_a_hole_at_57(consumer, monkeypatch)
     for offset in (58, 59, 60):
         handled = message(consumer, offset)
         asyncio.run(consumer.callback(handled))
         consumer.took(handled)
         assert consumer.ack(handled) is True
-    asyncio.run(consumer._reread_missing())
-    hole, since = consumer._generation()["passed"][PARTITION]
-    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
-    asyncio.run(consumer._reread_missing())
+    read_again_once_due(consumer)
     assert sought == [(PARTITION, 57)]
 
     streamed.clear()
@@ -351,14 +362,7 @@ def test_reading_again_from_a_hole_keeps_the_copy_a_stage_holds(
     # released and handled, a sweep forgot the substance, and the second copy, offered behind
     # what was released, counted as its first sighting. A progress record that waits to be read
     # again (it came after the hole) is handed on again; one the stage keeps is not.
-    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
-    streamed: list[int] = []
-
-    async def into_stream(message) -> None:
-        streamed.append(message.offset)
-
-    delivered_and_skipped(consumer, 57)
-    consumer.app.topics._tp_to_callback[PARTITION] = into_stream
+    streamed = streaming_after_a_hole_at_57(consumer, monkeypatch)
     read = {offset: message(consumer, offset) for offset in (58, 59, 60)}
     for first in read.values():
         asyncio.run(consumer.callback(first))
@@ -366,10 +370,7 @@ def test_reading_again_from_a_hole_keeps_the_copy_a_stage_holds(
     consumer.hold(read[58])  # an input in the stage's order
     consumer.hold(read[59], kept=False)  # a progress record said after the hole
     assert consumer.ack(read[60]) is True
-    asyncio.run(consumer._reread_missing())
-    hole, since = consumer._generation()["passed"][PARTITION]
-    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
-    asyncio.run(consumer._reread_missing())
+    read_again_once_due(consumer)
     assert sought == [(PARTITION, 57)]
 
     streamed.clear()
