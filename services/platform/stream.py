@@ -4,10 +4,11 @@ A service's ``app.py`` builds one :class:`StreamService`, declares its state tab
 consumers, and hands each decoded event to a pure handler from ``handlers.py``. Everything a
 handler returns (new state, events to send, rejections) is applied by :meth:`StreamService.apply`.
 
-Processing is at-least-once: no offset is committed until the state each input before it produced
-is on its changelog and the events it sent are on the broker (:meth:`_Consumer.defer`: the
-writes are awaited together at each commit, not one input at a time), and the handlers make a
-redelivered event a no-op (dedup by event id, versions derived from state).
+Processing is at-least-once: an input's outputs are on the broker before the next input is read
+(:meth:`StreamService.send_all`), no offset is committed until the state each input before it
+produced is on its changelog (:meth:`_Consumer.defer`: state writes are awaited together at each
+commit, not one input at a time), and the handlers make a redelivered event a no-op (dedup by
+event id, versions derived from state).
 """
 
 from __future__ import annotations
@@ -365,7 +366,7 @@ class _Consumer(faust_aiokafka.Consumer):
             self._acked[tp] = sorted([*self._acked[tp], *later])
 
     def defer(self, writes: Iterable[Awaitable[Any]]) -> None:
-        """Writes an input led to (its state's changelog records, the events it sent): no
+        """Writes an input led to (its state's changelog records, its dead letters): no
         offset is committed until they are on the broker (:meth:`_commit_tps`). The input may be
         acknowledged at once: waiting for each input's writes before reading the next one cost
         two round trips to the broker per event (issue 12: 94 events/s end to end)."""
@@ -733,9 +734,15 @@ class StreamService:
             await self.dead_letter(message, error, part=part)
 
     async def send_all(self, emits: Iterable[Any]) -> None:
-        """Send ``emits``; the input that led to them is committed only once the broker has them
-        all (:meth:`defer`), so a kill cannot commit it with its outputs still in the producer's
-        buffer (a seizure's items were lost so: tests/stress/test_faults.py, 7 December 2026)."""
+        """Send ``emits`` and wait until the broker has them all, before the next input is read.
+
+        Not deferred to the commit as state writes are: a stage says how far it has got after
+        the outputs it has sent, on another topic, and a reader trusts that word only if those
+        outputs are already on the broker. Deferred, a detection still in flight after a restart
+        reached the monitor after the resolver's word that it had got past it, and was handled
+        out of order (.ci/run on 1057426, the arrival test's kill run). A kill cannot commit the
+        input with its outputs still in the producer's buffer either (a seizure's items were
+        lost so: tests/stress/test_faults.py, 7 December 2026)."""
         delivered = []
         for emit in emits:
             sent = await self.topic(emit.topic).send(
@@ -743,7 +750,10 @@ class StreamService:
             )
             delivered.append(sent)
             self.metrics.emitted.labels(emit.event.type).inc()
-        self.defer(delivered)
+        try:
+            await asyncio.gather(*delivered)
+        except Exception as error:  # not the input's fault: stop as a crash would, uncommitted
+            raise StateNotStored(f"an output was not delivered: {error!r}") from error
 
     def defer(self, writes: Iterable[Awaitable[Any]]) -> None:
         """No offset is committed until ``writes`` are on the broker (:meth:`_Consumer.defer`)."""
