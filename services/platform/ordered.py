@@ -462,14 +462,11 @@ class OrderedStage:
         elif isinstance(decoded, ProgressReported) and _passed(self.service, message) is not None:
             # Said after a message this worker's stream passed over unread: that message is read
             # again, and this record after it.
-            self.service.app.consumer.hold(message, kept=False)  # type: ignore[attr-defined]
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         elif isinstance(decoded, ProgressReported):
             part.waiting[decoded.data.origin] = decoded.data
             part.said.setdefault(decoded.data.origin, []).append(event)
-            # Not kept: read again, it makes the partition look at what waits (a record the
-            # monitor could not use yet, its copy of the schedule behind, is looked at again
-            # only when the partition reads a message; at the end of a burst that is the copy).
-            self.service.app.consumer.hold(message, kept=False)  # type: ignore[attr-defined]
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         else:
             key = order_key(decoded)
             self._woke(k, part, message, decoded)

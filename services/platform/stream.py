@@ -4,11 +4,9 @@ A service's ``app.py`` builds one :class:`StreamService`, declares its state tab
 consumers, and hands each decoded event to a pure handler from ``handlers.py``. Everything a
 handler returns (new state, events to send, rejections) is applied by :meth:`StreamService.apply`.
 
-Processing is at-least-once: an input's outputs are on the broker before the next input is read
-(:meth:`StreamService.send_all`), no offset is committed until the state each input before it
-produced is on its changelog (:meth:`_Consumer.defer`: state writes are awaited together at each
-commit, not one input at a time), and the handlers make a redelivered event a no-op (dedup by
-event id, versions derived from state).
+Processing is at-least-once: an input is acknowledged only once the state it produced is on its
+changelog (:meth:`StateTable.stored`), faust flushes the producer before committing offsets, and
+the handlers make a redelivered event a no-op (dedup by event id, versions derived from state).
 """
 
 from __future__ import annotations
@@ -27,9 +25,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 import faust
-from faust.exceptions import ProducerSendError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP, Message, TableT
+from faust.utils import json as faust_json
 from pydantic import BaseModel, Field
 
 from contracts.codec import decode, encode
@@ -133,7 +131,6 @@ def _known() -> dict[str, Any]:
         "missing": {},
         "passed": {},
         "done": {},
-        "kept": {},
     }
 
 
@@ -177,16 +174,11 @@ class _Consumer(faust_aiokafka.Consumer):
 
         async def delivered(message: Message) -> Any:
             if self._done(message):
-                # Read all the same: how far the partition has been read (the watchdog, idle
-                # words) counts it, or a partition read again to its end would look unread.
-                self.copies_dropped[message.tp] = (message.offset, time.monotonic())
                 return None
             self.delivered(message)
             return await deliver(message)
 
         self.callback = delivered
-        self.copies_dropped: dict[TP, tuple[int, float]] = {}
-        """Per partition, the last second copy :meth:`_done` dropped, and when (monotonic)."""
 
     def delivered(self, message: Message) -> None:
         """The fetcher hands ``message`` to the streams: a message is known to be at its offset,
@@ -205,14 +197,11 @@ class _Consumer(faust_aiokafka.Consumer):
     def _done(self, message: Message) -> bool:
         """Whether ``message`` comes again only because its partition is read again from an
         earlier offset (:meth:`_reread_missing`), after a service had handled and acknowledged
-        it in this generation, or while a stage still holds the copy it read first (``kept``,
-        :meth:`hold`): it is not handed on a second time. A stage recognises a second copy only
-        by what its state still holds, and by then it could have forgotten it (found by ``make
-        stress``, 7 December 2026: the monitor's partitions read again from offset 0 some seconds
-        after a restart; sightings its sweeps had pruned since counted again, with their region
-        and channel; and in run 8, a detection held when its partition was read again: the held
-        copy was released and handled, its sweeps forgot the substance, and the second copy then
-        counted as a first sighting)."""
+        it in this generation: it is not handed on a second time. A stage recognises a second
+        copy only by what its state still holds, and by then it could have forgotten it (found by
+        ``make stress``, 7 December 2026: the monitor's partitions read again from offset 0 some
+        seconds after a restart; sightings its sweeps had pruned since counted again, with their
+        region and channel)."""
         done: set[int] | None = self._generation()["done"].get(message.tp)
         if not done or message.offset not in done:
             return False
@@ -289,30 +278,19 @@ class _Consumer(faust_aiokafka.Consumer):
 
     def ack(self, message: Message) -> bool:
         self._holding().get(message.tp, {}).pop(message.offset, None)
-        self._generation()["kept"].get(message.tp, set()).discard(message.offset)
         if message.generation_id != self.app.consumer_generation_id:
             return False
         if message not in self._generation()["taken"]:
             return False  # skipped by faust's stream, not dealt with: it is read again
         return bool(super().ack(message))
 
-    def hold(self, message: Message, *, kept: bool = True) -> None:
-        """``message`` waits for its turn: no commit reaches its offset until it is acked.
-
-        ``kept``: the stage keeps this copy and will handle it (a second copy, read when the
-        partition is read again from an earlier offset, is dropped): an input held in its order.
-        False for a progress record: one that came after a message passed over unread waits to
-        be read again, and one waiting to be used must be read again, or a partition read again
-        to its end would never look at it (found by .ci/run on 6bf370d: the monitor stopped at the
-        end of the arrival test's kill run with its inputs held)."""
+    def hold(self, message: Message) -> None:
+        """``message`` waits for its turn: no commit reaches its offset until it is acked."""
         self._unacked_messages.discard(message)
         self._holding().setdefault(message.tp, {})[message.offset] = int(message.generation_id or 0)
-        if kept and message.generation_id == self.app.consumer_generation_id:
-            self._generation()["kept"].setdefault(message.tp, set()).add(message.offset)
 
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
-        self.copies_dropped.clear()
         self._holding().clear()
         self._untaken().clear()
         self._known = _known()
@@ -365,45 +343,9 @@ class _Consumer(faust_aiokafka.Consumer):
         finally:
             self._acked[tp] = sorted([*self._acked[tp], *later])
 
-    def defer(self, writes: Iterable[Awaitable[Any]]) -> None:
-        """Writes an input led to (its state's changelog records, its dead letters): no
-        offset is committed until they are on the broker (:meth:`_commit_tps`). The input may be
-        acknowledged at once: waiting for each input's writes before reading the next one cost
-        two round trips to the broker per event (issue 12: 94 events/s end to end)."""
-        pending: list[Awaitable[Any]] | None = getattr(self, "_pending_writes", None)
-        if pending is None:
-            pending = self._pending_writes = []
-        pending.extend(writes)
-        if len(pending) > PENDING_PRUNE_AT:
-            self._pending_writes = [w for w in pending if not _delivered(w)]
-
     async def commit(self, *args: Any, **kwargs: Any) -> bool:
         await self._reread_missing()
         return bool(await super().commit(*args, **kwargs))
-
-    async def _commit_tps(self, tps: Iterable[TP], start_new_transaction: bool) -> bool:
-        """Faust's, but the offsets are committed only once every write deferred before they
-        were chosen is on the broker; a write that failed stops the worker uncommitted."""
-        pending: list[Awaitable[Any]] = getattr(self, "_pending_writes", [])
-        self._pending_writes = []
-        # Chosen with no await since the writes were taken: every input acknowledged by now
-        # deferred its writes before its acknowledgement.
-        commit_offsets = self._filter_committable_offsets(tps)
-        if pending:
-            try:
-                await asyncio.gather(*pending)
-            except Exception as error:
-                stop_uncommitted(f"a state or an output was not stored: {error!r}")
-        if not commit_offsets:
-            return False
-        try:
-            await self._handle_attached(commit_offsets)
-        except ProducerSendError as exc:
-            await self.crash(exc)
-            return False
-        return bool(
-            await self._commit_offsets(commit_offsets, start_new_transaction=start_new_transaction)
-        )
 
     async def _reread_missing(self) -> None:
         """Read again from its first unacknowledged offset a partition missing it for long."""
@@ -438,11 +380,9 @@ class _Consumer(faust_aiokafka.Consumer):
             )
             self.read_again += 1
             known["last"].pop(tp, None)  # what is read again comes in order
-            # What was acknowledged after it is committed with it, and what a stage holds is
-            # handled from the copy it has: neither is handed on again.
+            # What was acknowledged after it is committed with it, not handed on again.
             done = known["done"].setdefault(tp, set())
             done.update(acked for acked in self._acked[tp] if acked > offset)
-            done.update(held for held in known["kept"].get(tp, ()) if held > offset)
             await self.seek(tp, offset)
 
 
@@ -451,30 +391,9 @@ faust_aiokafka.Transport.Consumer = _Consumer
 
 
 STATE_MAX_BYTES = 950_000
-"""Largest state a table stores, as its JSON: its changelog record (key and record overhead
+"""Largest state a table stores, as faust's JSON: its changelog record (key and record overhead
 added) must fit the producer's request limit (faust's ``producer_max_request_size``, 1,000,000
 bytes), or the producer fails and the whole worker stops, again at every restart."""
-
-
-PENDING_PRUNE_AT = 10_000
-"""Deferred writes kept before the delivered ones are dropped from the list (between commits)."""
-
-
-def _delivered(write: Awaitable[Any]) -> bool:
-    return (
-        isinstance(write, asyncio.Future)
-        and write.done()
-        and not write.cancelled()
-        and write.exception() is None
-    )
-
-
-def stop_uncommitted(reason: str) -> None:
-    """Stop the way a crash does, with nothing more committed: a restarted worker handles again
-    every input whose state or outputs may not have reached the broker."""
-    log.critical("state not stored; stopping", extra={"reason": reason[:500]})
-    logging.shutdown()
-    os._exit(70)
 
 
 class StateTooLarge(Exception):
@@ -497,7 +416,7 @@ class ChangelogWrites:
 
     def __init__(self, table: TableT) -> None:
         self.name = table.name
-        self._unconfirmed: list[Awaitable[Any]] = []
+        self._unconfirmed: list[asyncio.Future[Any]] = []
         send_changelog = table.send_changelog
 
         def send_and_keep(*args: Any, **kwargs: Any) -> Any:
@@ -507,14 +426,9 @@ class ChangelogWrites:
 
         table.send_changelog = send_and_keep  # type: ignore[method-assign]
 
-    def taken(self) -> list[Awaitable[Any]]:
-        """The changelog records written since last asked, to be awaited by the caller."""
-        unconfirmed, self._unconfirmed = self._unconfirmed, []
-        return unconfirmed
-
     async def stored(self) -> None:
         """Wait until every changelog record written so far is on the broker."""
-        unconfirmed = self.taken()
+        unconfirmed, self._unconfirmed = self._unconfirmed, []
         try:
             await asyncio.gather(*unconfirmed)
         except Exception as error:
@@ -525,32 +439,23 @@ class ChangelogWrites:
 class StateTable(Generic[S]):
     """A changelog-backed faust table (rocksdict store) of pydantic state models, by string key.
 
-    Values are stored as the model's JSON, written once per change (``model_dump_json``: its size
-    is checked, RocksDB keeps it and the changelog carries it as they are, faust's ``raw``
-    serializer) and read back with ``model_validate_json``; faust's own JSON path dumped each
-    state three times per write (issue 12). The changelog topic stays readable with any Kafka
-    client, and a state's shape is checked when it is read back. No offset is committed past an
-    input before the state it produced is on the changelog (:meth:`writes`).
+    Values travel as the model's JSON (faust's json serializer), so the changelog topic is
+    readable with any Kafka client, and a state's shape is checked when it is read back. An
+    input is acknowledged only once the state it produced is on the changelog (:meth:`stored`).
     """
 
     def __init__(self, app: faust.App, name: str, model: type[S], partitions: int):
         self.model = model
-        self.table = app.Table(
-            name, default=None, key_type=str, value_type=bytes, partitions=partitions
-        )
+        self.table = app.Table(name, default=None, key_type=str, partitions=partitions)
         self._writes = ChangelogWrites(self.table)
 
     async def stored(self) -> None:
         """Wait until every changelog record written so far is on the broker."""
         await self._writes.stored()
 
-    def writes(self) -> list[Awaitable[Any]]:
-        """The changelog records written since last asked (see :meth:`_Consumer.defer`)."""
-        return self._writes.taken()
-
     def get(self, key: str) -> S | None:
         value = self.table.get(key)
-        return None if value is None else self.model.model_validate_json(value)
+        return None if value is None else self.model.model_validate(value)
 
     def put(self, key: str, state: S | None) -> None:
         """Store ``state`` under ``key``; ``StateTooLarge`` (nothing stored) past the bound."""
@@ -558,12 +463,13 @@ class StateTable(Generic[S]):
             if key in self.table:
                 del self.table[key]
             return
-        value = state.model_dump_json().encode()
-        if len(value) > STATE_MAX_BYTES:
+        value = state.model_dump(mode="json")
+        size = len(faust_json.dumps(value))  # what the changelog record will carry (ASCII)
+        if size > STATE_MAX_BYTES:
             raise StateTooLarge(
-                f"the {self.table.name} state of {key[:200]!r} would be {len(value):,} bytes of "
-                f"JSON; its changelog record must stay under {STATE_MAX_BYTES:,} bytes, so this "
-                "input was not applied"
+                f"the {self.table.name} state of {key[:200]!r} would be {size:,} bytes of JSON; "
+                f"its changelog record must stay under {STATE_MAX_BYTES:,} bytes, so this input "
+                "was not applied"
             )
         self.table[key] = value
 
@@ -693,10 +599,12 @@ class StreamService:
         started = time.perf_counter()
         try:
             await handle(event, message)
-        except StateNotStored as error:
+        except StateNotStored:
             # Not the message's fault, and acknowledging it would lose its state: stop the way
             # a crash does (no commit), so that a restarted worker handles it again.
-            stop_uncommitted(f"{event.id}: {error!r}")
+            log.critical("state not stored; stopping", exc_info=True, extra={"event_id": event.id})
+            logging.shutdown()
+            os._exit(70)
         except Exception as error:  # a bug or a poison message must not stop the service
             log.exception("handler failed", extra={"handler": name, "event_id": event.id})
             await self.dead_letter(message, error)
@@ -724,25 +632,18 @@ class StreamService:
     # -- producing -----------------------------------------------------------------------
 
     async def apply(self, outcome: Any, table: StateTable[Any], key: str, message: Message) -> None:
-        """Store the handler's new state, send its events, dead-letter its rejections; no offset
-        is committed past the input before they are all on the broker (:meth:`defer`)."""
+        """Store the handler's new state, send its events, dead-letter its rejections."""
         table.put(key, outcome.state)
-        self.defer(table.writes())
+        await table.stored()
         await self.send_all(outcome.emits)
         for part, rejection in enumerate(outcome.rejections):
             error = ContractError(rejection.error_class, rejection.reason, rejection.field)
             await self.dead_letter(message, error, part=part)
 
     async def send_all(self, emits: Iterable[Any]) -> None:
-        """Send ``emits`` and wait until the broker has them all, before the next input is read.
-
-        Not deferred to the commit as state writes are: a stage says how far it has got after
-        the outputs it has sent, on another topic, and a reader trusts that word only if those
-        outputs are already on the broker. Deferred, a detection still in flight after a restart
-        reached the monitor after the resolver's word that it had got past it, and was handled
-        out of order (.ci/run on 1057426, the arrival test's kill run). A kill cannot commit the
-        input with its outputs still in the producer's buffer either (a seizure's items were
-        lost so: tests/stress/test_faults.py, 7 December 2026)."""
+        """Send ``emits`` and wait until the broker has them all: the input that led to them is
+        acknowledged only then, so a kill cannot commit it with its outputs still in the producer's
+        buffer (a seizure's items were lost so: tests/stress/test_faults.py, 7 December 2026)."""
         delivered = []
         for emit in emits:
             sent = await self.topic(emit.topic).send(
@@ -754,10 +655,6 @@ class StreamService:
             await asyncio.gather(*delivered)
         except Exception as error:  # not the input's fault: stop as a crash would, uncommitted
             raise StateNotStored(f"an output was not delivered: {error!r}") from error
-
-    def defer(self, writes: Iterable[Awaitable[Any]]) -> None:
-        """No offset is committed until ``writes`` are on the broker (:meth:`_Consumer.defer`)."""
-        cast(_Consumer, self.app.consumer).defer(writes)
 
     async def dead_letter(self, message: Message, error: BaseException, part: int = 0) -> None:
         letter = dead_letter_for(
@@ -781,10 +678,9 @@ class StreamService:
                 "reason": letter.data.reason[:300],
             },
         )
-        sent = await self.topic(DEAD_LETTERS).send(
+        await self.topic(DEAD_LETTERS).send(
             key=DEAD_LETTERS.key_of(letter).encode(), value=encode(letter)
         )
-        self.defer([sent])  # its input is committed only once the letter is kept
 
     # -- operations ----------------------------------------------------------------------
 
@@ -837,7 +733,7 @@ class StreamService:
             if tp.topic not in topics:
                 continue
             since = self._watched.setdefault(tp, now)
-            offset, read_at = self.last_read(tp) or (-1, since)
+            offset, read_at = self._read.get(tp, (-1, since))
             at = max(read_at, since)
             highwater = self._highwater(tp)
             if highwater is None or offset < 0 and highwater == 0:
@@ -853,13 +749,8 @@ class StreamService:
         self._watched.clear()
 
     def last_read(self, tp: TP) -> tuple[int, float] | None:
-        """The last offset read on input partition ``tp`` and when (monotonic), if any: taken by
-        a service, or a second copy dropped as one (``_Consumer._done``)."""
-        taken = self._read.get(tp)
-        dropped = cast(_Consumer, self.app.consumer).copies_dropped.get(tp)
-        if dropped is None or (taken is not None and taken[0] >= dropped[0]):
-            return taken
-        return dropped
+        """The last offset read on input partition ``tp`` and when (monotonic), if any."""
+        return self._read.get(tp)
 
     def _maybe_stall(self, message: Message) -> None:
         """The injected fault: stop fetching a partition, as faust-streaming 629 does."""

@@ -304,27 +304,6 @@ def test_progress_is_not_said_past_a_message_passed_over(service, consumer, monk
     assert reporter._clocks[PARTITION].latest == after
 
 
-def streaming_after_a_hole_at_57(consumer, monkeypatch) -> list[int]:
-    """The offsets the partition's stream is handed from now on, 57 having been passed over."""
-    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
-    streamed: list[int] = []
-
-    async def into_stream(message) -> None:
-        streamed.append(message.offset)
-
-    delivered_and_skipped(consumer, 57)
-    consumer.app.topics._tp_to_callback[PARTITION] = into_stream
-    return streamed
-
-
-def read_again_once_due(consumer) -> None:
-    """The hole is seen, then ``REREAD_AFTER_S`` later the partition is read again from it."""
-    asyncio.run(consumer._reread_missing())
-    hole, since = consumer._generation()["passed"][PARTITION]
-    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
-    asyncio.run(consumer._reread_missing())
-
-
 def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
     consumer, sought, monkeypatch
 ):
@@ -333,13 +312,23 @@ def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
     # read again from 0, and every detection came a second time. By then the sweeps had pruned
     # what some substances remembered of them: two sightings counted again, with a region and a
     # channel the golden run did not have. A stage knows a second copy only by its state.
-    streamed = streaming_after_a_hole_at_57(consumer, monkeypatch)
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    streamed: list[int] = []
+
+    async def into_stream(message) -> None:
+        streamed.append(message.offset)
+
+    delivered_and_skipped(consumer, 57)
+    consumer.app.topics._tp_to_callback[PARTITION] = into_stream
     for offset in (58, 59, 60):
         handled = message(consumer, offset)
         asyncio.run(consumer.callback(handled))
         consumer.took(handled)
         assert consumer.ack(handled) is True
-    read_again_once_due(consumer)
+    asyncio.run(consumer._reread_missing())
+    hole, since = consumer._generation()["passed"][PARTITION]
+    consumer._generation()["passed"][PARTITION] = (hole, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
     assert sought == [(PARTITION, 57)]
 
     streamed.clear()
@@ -352,44 +341,3 @@ def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
         consumer.took(again)
         consumer.ack(again)
     assert consumer._new_offset(PARTITION) == 62  # the handled ones are committed with the hole
-
-
-def test_reading_again_from_a_hole_keeps_the_copy_a_stage_holds(
-    service, consumer, sought, monkeypatch
-):
-    # make stress run 8, 7 December 2026 (code of 6185b02): the restarted monitor held a
-    # detection read after a hole; the partition was read again from the hole, the held copy was
-    # released and handled, a sweep forgot the substance, and the second copy, offered behind
-    # what was released, counted as its first sighting. A progress record that waits to be read
-    # again (it came after the hole) is handed on again; one the stage keeps is not.
-    streamed = streaming_after_a_hole_at_57(consumer, monkeypatch)
-    read = {offset: message(consumer, offset) for offset in (58, 59, 60)}
-    for first in read.values():
-        asyncio.run(consumer.callback(first))
-        consumer.took(first)
-    consumer.hold(read[58])  # an input in the stage's order
-    consumer.hold(read[59], kept=False)  # a progress record said after the hole
-    assert consumer.ack(read[60]) is True
-    read_again_once_due(consumer)
-    assert sought == [(PARTITION, 57)]
-
-    streamed.clear()
-    for offset in (57, 58, 59, 60):
-        asyncio.run(consumer.callback(message(consumer, offset)))
-    assert streamed == [57, 59]
-    # The dropped copies count as read: a partition read again to its end is not unread (the
-    # watchdog stopped the monitor so in the arrival test's kill run, 7 December 2026).
-    service._read[PARTITION] = (59, 0.0)
-    last = service.last_read(PARTITION)
-    assert last is not None and last[0] == 60
-    asyncio.run(consumer.callback(message(consumer, 61)))
-    assert streamed == [57, 59, 61]
-
-    for offset in (57, 59, 61):
-        again = message(consumer, offset)
-        consumer.took(again)
-        consumer.ack(again)
-    assert consumer._new_offset(PARTITION) == 58  # the kept input is still held
-    consumer._committed_offset[PARTITION] = 58
-    assert consumer.ack(read[58]) is True  # handled from the copy the stage kept
-    assert consumer._new_offset(PARTITION) == 62

@@ -14,6 +14,7 @@ import datetime as dt
 
 import faust
 import pytest
+from faust.utils import json as faust_json
 
 from services.platform.stream import STATE_MAX_BYTES, StateTable, StateTooLarge
 from services.substance_resolver.handlers import Found, LabResult, SampleState
@@ -39,28 +40,11 @@ def sample(results: int) -> SampleState:
 def test_a_state_past_the_bound_is_refused_and_not_stored() -> None:
     table = StateTable(faust.App("bound-test", store="memory://"), "samples", SampleState, 6)
     state = sample(8)
-    assert len(state.model_dump_json().encode()) > STATE_MAX_BYTES
+    assert len(faust_json.dumps(state.model_dump(mode="json"))) > STATE_MAX_BYTES
 
     with pytest.raises(StateTooLarge, match=r"samples state of 'S-1' would be [\d,]+ bytes"):
         table.put("S-1", state)
     assert "S-1" not in table.table
-
-
-class Held(dict):
-    name = "samples"
-
-
-def test_a_state_is_stored_as_its_json_once_and_read_back_whole() -> None:
-    table = StateTable(faust.App("bound-test-3", store="memory://"), "samples", SampleState, 6)
-    assert table.table.value_serializer == "raw"  # faust stores and sends the bytes as they are
-    table.table = Held()  # faust sets a key only inside a stream (its partition): what is put
-    state = sample(1)
-    table.put("S-1", state)
-    stored = table.table["S-1"]
-    assert stored == state.model_dump_json().encode()  # what RocksDB and the changelog carry
-    assert table.get("S-1") == state
-    table.put("S-1", None)
-    assert table.get("S-1") is None
 
 
 def test_the_bound_leaves_room_under_faust_s_producer_limit() -> None:
@@ -97,6 +81,6 @@ def test_a_busy_substance_in_one_jurisdiction_fits_its_changelog_record() -> Non
         jurisdictions={"KZ": JurisdictionState(sightings=sightings)},
     )
 
-    size = len(state.model_dump_json().encode())
+    size = len(faust_json.dumps(state.model_dump(mode="json")))
     assert len(sightings.occurrences) == MAX_OCCURRENCES
     assert size < STATE_MAX_BYTES, size
