@@ -346,6 +346,14 @@ class _Partition:
     """One stage partition: what it holds, and what its origins have said."""
 
     held: Reorderer[tuple[Envelope, EventT]] = field(default_factory=Reorderer)
+    holding: set[tuple[str, int]] = field(default_factory=set)
+    handled: set[tuple[str, int]] = field(default_factory=set)
+    """Where each input held, and each handled in this generation, was read (topic, offset).
+    A partition read again from a message passed over before them (``stream._Consumer``)
+    delivers second copies: one held is not held twice, one handled is not handled again
+    (its handler would know it only by what the state still holds, and a sweep may have
+    pruned that). Handled places are forgotten once committed (:meth:`OrderedStage._forget`)."""
+    forget_at: int = 1024
     heard: dict[str, Progress] = field(default_factory=dict)
     waiting: dict[str, ProgressData] = field(default_factory=dict)
     """Progress heard but not yet usable (``OrderedStage.ready`` said no)."""
@@ -467,6 +475,12 @@ class OrderedStage:
             part.waiting[decoded.data.origin] = decoded.data
             part.said.setdefault(decoded.data.origin, []).append(event)
             self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
+        elif (message.topic, message.offset) in part.holding:
+            # A second copy: the first is held in its place. Holding this one too keeps it out
+            # of the set faust waits on before a rebalance; its offset stays held.
+            self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
+        elif (message.topic, message.offset) in part.handled:
+            self.service.app.consumer.drop(message)  # type: ignore[attr-defined]
         else:
             key = order_key(decoded)
             self._woke(k, part, message, decoded)
@@ -475,10 +489,12 @@ class OrderedStage:
             if part.held.offer(key, (decoded, event)):
                 # Behind what was already handled: at once, out of order. A redelivered input
                 # (a restarted stage before this one sends again) is a duplicate, not late.
+                part.handled.add((message.topic, message.offset))
                 if not await self._handle(stream, decoded, key, event):
                     self.service.metrics.late_inputs.labels(self.name).inc()
                     self.on_late(decoded)
             else:
+                part.holding.add((message.topic, message.offset))
                 self.service.app.consumer.hold(message)  # type: ignore[attr-defined]
         await self._release(stream, k, part, message)
 
@@ -507,6 +523,8 @@ class OrderedStage:
     ) -> None:
         if part.behind is None or part.behind:
             return  # still reading again what was there when the partition was assigned
+        if not self._in_order(k):
+            return  # a message passed over is read again first (stream._Consumer.in_order)
         kept = []
         for source, progress in list(part.waiting.items()):
             stale = progress.read_to is not None and part.read.get(source, 0) > progress.read_to
@@ -537,13 +555,40 @@ class OrderedStage:
         for decoded, event in released:
             if event.message.generation_id != self.service.app.consumer_generation_id:
                 return  # the partitions moved: what is held will be read again
+            place = (event.message.topic, event.message.offset)
+            part.holding.discard(place)
+            part.handled.add(place)
             await self._handle(stream, decoded, order_key(decoded), event)
+        if len(part.handled) > part.forget_at:
+            self._forget(k, part)
         if self.released is not None:
             await self.released(k, _reached(bound, standing), message)
         self.service.metrics.held_inputs.labels(self.name).set(
             sum(len(p.held) for p in self._partitions.values())
         )
         await self._report(k, part)
+
+    def _forget(self, k: int, part: _Partition) -> None:
+        """Forget the handled places below their partitions' committed offsets: nothing is read
+        again from before them in this generation."""
+        committed = getattr(self.service.app.consumer, "_committed_offset", {})
+        part.handled = {
+            (topic, offset)
+            for topic, offset in part.handled
+            if offset >= int(committed.get(TP(topic, k)) or 0)
+        }
+        part.forget_at = max(1024, 2 * len(part.handled))
+
+    def _in_order(self, k: int) -> bool:
+        """Whether every input of partition ``k`` has been read in order so far. After a
+        message its stream passed over, what is held from after it must wait: the bound may
+        already be past it (a restarted worker's progress table keeps what was heard before)."""
+        consumer = self.service.app.consumer
+        namespace = self.service.settings.topic_namespace
+        return all(
+            consumer.in_order(TP(topic_name(topic, namespace), k))  # type: ignore[attr-defined]
+            for topic in self.topics
+        )
 
     def _leased(self, part: _Partition) -> dict[str, Progress]:
         """What the origins have said, an idle word whose lease has run out (:class:`Leases`)

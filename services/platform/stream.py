@@ -128,6 +128,7 @@ def _known() -> dict[str, Any]:
         "taken": weakref.WeakSet(),
         "first": {},
         "last": {},
+        "furthest": {},
         "missing": {},
         "passed": {},
         "done": {},
@@ -234,6 +235,20 @@ class _Consumer(faust_aiokafka.Consumer):
         last = self._generation()["last"].get(tp)
         return None if last is None else self.passed(tp, last)
 
+    def in_order(self, tp: TP) -> bool:
+        """Whether every message of ``tp`` before the furthest one taken in this generation has
+        been taken too: not so from a message passed over until the partition, read again from
+        it, has got back to where it was (:meth:`hole` restarts at the re-read; this does not).
+
+        An ordered stage releases nothing meanwhile: what it holds from after the hole would go
+        out before the messages of the hole, which then come late (found by the arrival kill
+        test, 8 December 2026: the restarted monitor's stream passed over offset 0 of every
+        input; the detections after it were released at once against the progress its table
+        had kept from before the kill, and the four earlier detections of 4-CEC came late, so
+        its alert lost an update)."""
+        furthest = self._generation()["furthest"].get(tp)
+        return furthest is None or self.passed(tp, furthest) is None
+
     def _holding(self) -> dict[TP, dict[int, int]]:
         """Per partition, each held offset and the generation it was read in."""
         held: dict[TP, dict[int, int]] | None = getattr(self, "_held", None)
@@ -275,6 +290,8 @@ class _Consumer(faust_aiokafka.Consumer):
             first[message.tp] = min(first.get(message.tp, message.offset), message.offset)
             last = known["last"]
             last[message.tp] = max(last.get(message.tp, message.offset), message.offset)
+            furthest = known["furthest"]
+            furthest[message.tp] = max(furthest.get(message.tp, message.offset), message.offset)
 
     def ack(self, message: Message) -> bool:
         self._holding().get(message.tp, {}).pop(message.offset, None)
@@ -288,6 +305,11 @@ class _Consumer(faust_aiokafka.Consumer):
         """``message`` waits for its turn: no commit reaches its offset until it is acked."""
         self._unacked_messages.discard(message)
         self._holding().setdefault(message.tp, {})[message.offset] = int(message.generation_id or 0)
+
+    def drop(self, message: Message) -> None:
+        """``message`` is a second copy of one already handled and acknowledged in this
+        generation (its partition was read again from before it): nothing waits for it."""
+        self._unacked_messages.discard(message)
 
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
