@@ -175,11 +175,16 @@ class _Consumer(faust_aiokafka.Consumer):
 
         async def delivered(message: Message) -> Any:
             if self._done(message):
+                # Read all the same: how far the partition has been read (the watchdog, idle
+                # words) counts it, or a partition read again to its end would look unread.
+                self.copies_dropped[message.tp] = (message.offset, time.monotonic())
                 return None
             self.delivered(message)
             return await deliver(message)
 
         self.callback = delivered
+        self.copies_dropped: dict[TP, tuple[int, float]] = {}
+        """Per partition, the last second copy :meth:`_done` dropped, and when (monotonic)."""
 
     def delivered(self, message: Message) -> None:
         """The fetcher hands ``message`` to the streams: a message is known to be at its offset,
@@ -313,6 +318,7 @@ class _Consumer(faust_aiokafka.Consumer):
 
     def release_holds(self) -> None:
         """The partitions moved: what was held will be read again from the committed offsets."""
+        self.copies_dropped.clear()
         self._holding().clear()
         self._untaken().clear()
         self._known = _known()
@@ -755,7 +761,7 @@ class StreamService:
             if tp.topic not in topics:
                 continue
             since = self._watched.setdefault(tp, now)
-            offset, read_at = self._read.get(tp, (-1, since))
+            offset, read_at = self.last_read(tp) or (-1, since)
             at = max(read_at, since)
             highwater = self._highwater(tp)
             if highwater is None or offset < 0 and highwater == 0:
@@ -771,8 +777,13 @@ class StreamService:
         self._watched.clear()
 
     def last_read(self, tp: TP) -> tuple[int, float] | None:
-        """The last offset read on input partition ``tp`` and when (monotonic), if any."""
-        return self._read.get(tp)
+        """The last offset read on input partition ``tp`` and when (monotonic), if any: taken by
+        a service, or a second copy dropped as one (``_Consumer._done``)."""
+        taken = self._read.get(tp)
+        dropped = cast(_Consumer, self.app.consumer).copies_dropped.get(tp)
+        if dropped is None or (taken is not None and taken[0] >= dropped[0]):
+            return taken
+        return dropped
 
     def _maybe_stall(self, message: Message) -> None:
         """The injected fault: stop fetching a partition, as faust-streaming 629 does."""
