@@ -310,4 +310,29 @@ def assert_same_as_arrivals(alerts, arrivals, pipeline: Pipeline, name: str) -> 
                 for (alert_id, version), (kind, at, body) in sorted(rows.items())
             )
         )
-    assert got == expected, f"see test-artifacts/{name}.*.txt\n{pipeline.logs()}"
+    assert got == expected, (
+        f"see test-artifacts/{name}.*.txt\n{differences(expected, got)}\n{pipeline.logs()}"
+    )
+
+
+def differences(expected: dict, got: dict, limit: int = 5) -> str:
+    """The first versions that differ, field by field (the artifacts show only a summary)."""
+    lines = []
+    for key in sorted(expected.keys() | got.keys()):
+        want, have = expected.get(key), got.get(key)
+        if want == have:
+            continue
+        if len(lines) >= limit:
+            lines.append("...")
+            break
+        if want is None or have is None:
+            lines.append(f"{key}: replay {want and want[:2]}, services {have and have[:2]}")
+            continue
+        fields = [
+            f"  {field}: replay {want[2].get(field)!r:.300} / services {have[2].get(field)!r:.300}"
+            for field in sorted(want[2].keys() | have[2].keys())
+            if want[2].get(field) != have[2].get(field)
+        ]
+        head = "" if want[:2] == have[:2] else f" replay {want[:2]}, services {have[:2]}"
+        lines.append(f"{key}:{head}\n" + "\n".join(fields))
+    return "\n".join(lines)
