@@ -184,3 +184,21 @@ def _by(status: JurisdictionStatus) -> str:
         return f" on {act.removeprefix(BASELINE)}{when}"
     kind = "" if status.instrument is None else status.instrument.value.replace("_", " ") + " "
     return (f" since {since}" if since else "") + (f" by {kind}{act}" if act else "")
+
+
+CONTROLLED = (ControlStatus.LISTED, ControlStatus.GROUP)
+
+
+def abroad_summary(statuses: list[JurisdictionStatus]) -> str:
+    """The statuses in one line: each control in words, then where it is not controlled.
+
+    >>> abroad_summary([
+    ...     JurisdictionStatus(jurisdiction="RU", status="listed", act="RU-PP-2025-0231",
+    ...         instrument="government_decree", since=dt.date(2025, 3, 1)),
+    ...     JurisdictionStatus(jurisdiction="UZ", status="analogue", name="alpha-PVP"),
+    ...     JurisdictionStatus(jurisdiction="BY", status="unrelated")])
+    'listed in RU since 2025-03-01 by government decree RU-PP-2025-0231; not controlled in BY, UZ'
+    """
+    controlled = [status_words(s) for s in statuses if s.status in CONTROLLED]
+    free = sorted(s.jurisdiction for s in statuses if s.status not in CONTROLLED)
+    return "; ".join(controlled + ([f"not controlled in {', '.join(free)}"] if free else []))
