@@ -33,11 +33,12 @@ import datetime as dt
 from collections.abc import Mapping
 
 from contracts.alerts import ControlStatus, JurisdictionStatus, RuleFired
+from contracts.countries import legal_time_zone
 from contracts.legislation import Instrument
 from contracts.schedule import ScheduleState
 from services.domain.classifier import Classify, Verdict
 from services.domain.lifecycle import AlertRule
-from services.domain.timeline import ScheduleAt, schedule_at
+from services.domain.timeline import ScheduleAt, schedule_at, start_of
 
 BASELINE = "baseline:"
 STALL = AlertRule().stall
@@ -89,6 +90,27 @@ def status_everywhere(
         status = status_in(smiles, schedules[j], view, classify)
         if status is not None:
             found.append(status)
+    return found
+
+
+def status_on(
+    smiles: str,
+    schedules: Mapping[str, ScheduleState],
+    day: dt.date,
+    classify: Classify,
+    *,
+    stall: dt.timedelta = STALL,
+) -> list[JurisdictionStatus]:
+    """The status of ``smiles`` on ``day`` in every jurisdiction of ``schedules``: each at the
+    end of that day in its own legal time zone (what was in force and decided by then).
+
+    >>> status_on("CCO", {}, dt.date(2025, 3, 1), lambda smiles, view: None)
+    []
+    """
+    found = []
+    for j in sorted(schedules):
+        at = start_of(day + dt.timedelta(days=1), legal_time_zone(j)) - dt.timedelta(microseconds=1)
+        found += status_everywhere(smiles, {j: schedules[j]}, at, classify, stall=stall)
     return found
 
 
