@@ -10,6 +10,7 @@ a consumer keeps the highest version per alert id and ignores replays.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import ClassVar, Literal
 
@@ -116,6 +117,57 @@ class ForeignSighting(OutgoingModel):
     last_seen: AwareDatetime
 
 
+class ControlStatus(StrEnum):
+    """A substance's legal status in a jurisdiction, as the chemistry classifies it."""
+
+    LISTED = "listed"
+    """Named on the list (any stereoisomer, salt or tautomer of a listed structure)."""
+    GROUP = "group"
+    """Covered by a group (generic) definition in force."""
+    ANALOGUE = "analogue"
+    """Not controlled, but an analogue of a listed substance by the jurisdiction's rules."""
+    UNRELATED = "unrelated"
+    """Neither controlled nor an analogue of anything listed."""
+
+
+class JurisdictionStatus(OutgoingModel):
+    """A substance's status in one jurisdiction at a moment: listed (by which act, since when),
+    covered by a group, an unlisted analogue (of which listed substance, and why) or unrelated.
+
+    >>> JurisdictionStatus(jurisdiction="RU", status="listed", name="alpha-PiHP",
+    ...     act="RU-PP-2025-0231", instrument="government_decree",
+    ...     since=dt.date(2025, 3, 1)).status
+    <ControlStatus.LISTED: 'listed'>
+    """
+
+    jurisdiction: Jurisdiction
+    status: ControlStatus
+    name: Name | None = Field(
+        default=None,
+        description="listed: the listing's name; group: the group's name; analogue: the "
+        "nearest listed substance",
+    )
+    act: Ref | None = Field(
+        default=None,
+        description="What controls it (listed, group) or the nearest listed substance "
+        "(analogue): the amendment id, or 'baseline:<list name>'",
+    )
+    instrument: Instrument | None = Field(
+        default=None, description="The kind of act, when an amendment controls it"
+    )
+    since: dt.date | None = Field(
+        default=None, description="listed, group: in force from (a baseline list: its start)"
+    )
+    schedule: Label | None = Field(default=None, description="listed: the schedule or list")
+    similarity: float | None = Field(
+        default=None, ge=0, le=1, description="analogue: similarity to the nearest listed"
+    )
+    rule: Label | None = Field(
+        default=None, description="The rule that decided it, e.g. 'similar-to-listed'"
+    )
+    explanation: Text | None = Field(default=None, description="The rule's explanation")
+
+
 class AlertTransition(OutgoingModel):
     """One step of an alert's history: what happened to it, and at what event time."""
 
@@ -174,6 +226,12 @@ class AlertBody(OutgoingModel):
     )
     correction: Correction | None = Field(
         default=None, description="On aw.alert.corrected.v1: what came late and what it changed"
+    )
+    status_abroad: list[JurisdictionStatus] = Field(
+        default_factory=list,
+        max_length=250,
+        description="The substance's status, at the moment judged, in every other jurisdiction "
+        "whose schedule the monitor holds (empty: none known)",
     )
 
     @model_validator(mode="after")

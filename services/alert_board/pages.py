@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from contracts.alerts import AlertEvent, AlertStatus
+from contracts.alerts import AlertEvent, AlertStatus, ControlStatus, JurisdictionStatus
 from contracts.countries import legal_time_zone
 from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
@@ -362,6 +362,7 @@ def render_alert(
   {_amendments(event)}
   {_foreign(shown)}
 </div>
+{_abroad(event)}
 {_more_listed(shown)}
 {_identifiers(shown)}
 {_versions(history, d.jurisdiction)}"""
@@ -627,6 +628,42 @@ def _foreign(event: AlertEvent) -> str:
         "Not seen in other jurisdictions.",
     )
     return f'<section class="card"><h2>Foreign sightings</h2>{table}</section>'
+
+
+_ABROAD_STATUS = {
+    ControlStatus.LISTED: "listed",
+    ControlStatus.GROUP: "covered by a group",
+    ControlStatus.ANALOGUE: "unlisted analogue",
+    ControlStatus.UNRELATED: "not controlled",
+}
+
+
+def _abroad(event: AlertEvent) -> str:
+    """The substance's status in each other jurisdiction when this version was judged: who
+    controls it, by which act, since when; where it is only an analogue, of what."""
+    rows = [_abroad_row(s) for s in event.data.status_abroad]
+    table = _table(
+        ("Jurisdiction", "Status", "Listed as / nearest listed", "By", "Since"),
+        rows,
+        "No other jurisdiction's schedule is known.",
+    )
+    return f'<section class="card"><h2>Status in other jurisdictions</h2>{table}</section>'
+
+
+def _abroad_row(s: JurisdictionStatus) -> tuple[str, str, str, str, str]:
+    name = s.name or "—"
+    if s.status == ControlStatus.ANALOGUE and s.similarity is not None:
+        name = f"{name} (similarity {s.similarity:.2f})"
+    act = s.act or ""
+    if s.status == ControlStatus.ANALOGUE or not act:
+        by = "—"
+    elif act.startswith("baseline:"):
+        by = act.removeprefix("baseline:")
+    else:
+        by = f"{s.instrument.value.replace('_', ' ')} {act}" if s.instrument else act
+    controlled = s.status in (ControlStatus.LISTED, ControlStatus.GROUP)
+    since = s.since.isoformat() if s.since and controlled else "—"
+    return (s.jurisdiction, _ABROAD_STATUS[s.status], name, by, since)
 
 
 def _more_listed(event: AlertEvent) -> str:

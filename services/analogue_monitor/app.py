@@ -127,7 +127,10 @@ def build(settings: MonitorSettings) -> StreamService:
     schedules = Schedules()
     follower = CompactedFollower(settings, SCHEDULE_STATE, schedules.on_record)
     deps = MonitorDeps.with_chemistry(
-        schedule=schedules.views.get, rules=alert_rules(settings), service=NAME
+        schedule=schedules.views.get,
+        rules=alert_rules(settings),
+        service=NAME,
+        jurisdictions=lambda: tuple(schedules.views),  # read from the handler thread: one C call
     )
     partitioner = DefaultPartitioner()
     partitions = list(range(DETECTIONS.partitions))

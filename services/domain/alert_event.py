@@ -16,6 +16,7 @@ from contracts.alerts import (
     ControlRoute,
     Correction,
     ForeignSighting,
+    JurisdictionStatus,
     PendingAmendmentRef,
 )
 from contracts.topics import ALERTS
@@ -52,6 +53,7 @@ def alert_event(
     time_to_control: float | None = None,
     control: list[ControlRoute] | None = None,
     pending: list[PendingAmendmentRef] | None = None,
+    abroad: list[JurisdictionStatus] | None = None,
 ) -> Emit:
     """The version ``local.alert`` of the substance's alert in ``j``, judged at ``at``."""
     assert local.alert is not None and local.assessment is not None
@@ -88,6 +90,7 @@ def alert_event(
             days(at - first_seen) if kind == AlertKind.RESOLVED else time_to_control
         ),
         correction=correction,
+        status_abroad=list(abroad or ())[:250],
     )
     event = ALERT_TYPES[kind](
         id=f"{ident}/v{body.version}",

@@ -34,8 +34,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from contracts.alerts import AlertKind, AlertStatus, Correction
+from contracts.alerts import AlertKind, AlertStatus, Correction, JurisdictionStatus
 from contracts.countries import legal_time_zone
+from services.domain.abroad import status_in
 from services.domain.alert_event import alert_event
 from services.domain.control import control_routes, expected_pending
 from services.domain.effects import Emit
@@ -227,8 +228,24 @@ class Judging:
                 time_to_control=time_to_control,
                 control=routes,
                 pending=expected_pending(local, self.view.state, routes),
+                abroad=self.abroad(state, at),
             )
         )
+
+    def abroad(self, state: SubstanceState, at: dt.datetime) -> list[JurisdictionStatus]:
+        """The substance's status at ``at`` in every other jurisdiction whose schedule the
+        monitor holds, each as it stood then (so a newer copy changes nothing)."""
+        smiles = state.forms[0].canonical_smiles
+        found = []
+        for k in sorted(self.deps.jurisdictions()):
+            view = self.deps.schedule(k) if k != self.j else None
+            if view is None:
+                continue
+            then = view.timeline(k, self.deps.rules(k)).at(at)
+            status = status_in(smiles, view.state, then, self.deps.classify)
+            if status is not None:
+                found.append(status)
+        return found
 
 
 def tell_others(

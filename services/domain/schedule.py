@@ -263,18 +263,25 @@ def load_schedule_jsonl(path: Path | str, jurisdiction: str) -> ScheduleState:
     ``ContractError``, with the line number added); blank lines are skipped, and so are events of
     other jurisdictions.
     """
-    events: list[LegislationEvent] = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            event = decode(line.encode("utf-8"), accept=LEGISLATION.types)
-        except Exception as error:
-            error.add_note(f"{path}, line {number}")
-            raise
-        if isinstance(event, LEGISLATION_EVENTS) and event.jurisdiction == jurisdiction:
-            events.append(event)
-    return fold_legislation(events)
+    return load_schedules_jsonl([path]).get(jurisdiction) or empty_schedule()
+
+
+def load_schedules_jsonl(paths: Iterable[Path | str]) -> dict[str, ScheduleState]:
+    """Every jurisdiction's schedule folded from the legislation events of JSONL files (in the
+    files' order), by jurisdiction code; bad lines raise as in :func:`load_schedule_jsonl`."""
+    events: dict[str, list[LegislationEvent]] = {}
+    for path in paths:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                event = decode(line.encode("utf-8"), accept=LEGISLATION.types)
+            except Exception as error:
+                error.add_note(f"{path}, line {number}")
+                raise
+            if isinstance(event, LEGISLATION_EVENTS):
+                events.setdefault(event.jurisdiction, []).append(event)
+    return {j: fold_legislation(its) for j, its in sorted(events.items())}
 
 
 def listings_in_force(state: ScheduleState, on: dt.date) -> list[Listing]:

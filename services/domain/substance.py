@@ -7,7 +7,7 @@ jurisdiction, which makes "also seen in" a local read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pydantic import AwareDatetime, Field
@@ -55,6 +55,10 @@ def default_rules(jurisdiction: str) -> AlertRule:
     return AlertRule()
 
 
+def no_jurisdictions() -> Iterable[str]:
+    return ()
+
+
 @dataclass(frozen=True)
 class MonitorDeps:
     schedule: Callable[[str], ScheduleView | None]
@@ -63,6 +67,9 @@ class MonitorDeps:
     """``chemistry_classifier(rules)`` in the services; anything of that shape in tests."""
     rules: Callable[[str], AlertRule] = field(default=default_rules)
     service: str = "analogue_monitor"
+    jurisdictions: Callable[[], Iterable[str]] = field(default=no_jurisdictions)
+    """Every jurisdiction whose schedule the monitor holds: an alert shows the substance's
+    status in each (``services.domain.abroad``). None known: alerts show no status abroad."""
 
     @classmethod
     def with_chemistry(
@@ -70,9 +77,10 @@ class MonitorDeps:
         schedule: Callable[[str], ScheduleView | None],
         rules: Callable[[str], AlertRule] = default_rules,
         service: str = "analogue_monitor",
+        jurisdictions: Callable[[], Iterable[str]] = no_jurisdictions,
     ) -> MonitorDeps:
         """Dependencies classifying with ``services.chemistry`` (what the service runs)."""
-        return cls(schedule, chemistry_classifier(rules), rules, service)
+        return cls(schedule, chemistry_classifier(rules), rules, service, jurisdictions)
 
 
 # --- state --------------------------------------------------------------------------------------

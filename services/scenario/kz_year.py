@@ -15,7 +15,9 @@ Three families of new substances arrive in waves while the law tries to keep up:
 Around them: seizures of listed substances (no alert), caffeine sold as a stimulant (no alert),
 a herbal sample where nothing was identified, test purchases (lab results with no seizure), four
 events delivered twice with the same id, and sightings of alpha-PHP, alpha-PiHP and protonitazene
-by the neighbours (UZ, KG, RU), which the KZ alerts show as "also seen in".
+by the neighbours (UZ, KG, RU), which the KZ alerts show as "also seen in". The neighbours' lists
+(RU, UZ, BY, KG) and their acts of 2025 are published too, on their own keys: each KZ alert also
+says the substance's status there ("listed in RU since 2025-03-01 by government decree ...").
 
 :data:`EXPECTED_TRANSITIONS` is what the alert topic should show; these are expectations written
 with the story, not measurements of the pipeline.
@@ -34,7 +36,7 @@ from contracts.envelope import Envelope
 from contracts.legislation import Instrument
 from contracts.seizure import Channel
 from contracts.substances import GroupDefinition
-from services.scenario.baseline import kz_baseline
+from services.scenario.baseline import kz_baseline, partner_legislation
 from services.scenario.places import KZ_REGIONS
 from services.scenario.story import (
     Enacted,
@@ -351,6 +353,8 @@ def build_scenario(seed: int = SEED) -> list[Envelope]:
     """
     builder = StoryBuilder(seed=seed, year=YEAR)
     builder.add(kz_baseline(START))
+    for event in partner_legislation(START):  # each on its own jurisdiction's key (issue 17)
+        builder.add(event)
     seizures = [*STORY_SEIZURES, *background_seizures()]
     for row in sorted(seizures, key=lambda r: r.day):  # stable: story order within a day
         builder.seizure(row)

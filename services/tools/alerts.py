@@ -24,6 +24,7 @@ from contracts.actions import AlertActionTaken
 from contracts.alerts import AlertEvent, AlertStatus, PendingAmendmentRef
 from contracts.topics import ALERT_ACTIONS, ALERTS
 from services.alert_board.view import board_order, latest_versions
+from services.domain.abroad import abroad_summary
 from services.domain.case import Case, CaseEntry, describe, fold_actions, tags
 from services.domain.control import control_words
 from services.platform.logs import configure_logging
@@ -92,8 +93,10 @@ def format_alert(event: AlertEvent) -> str:
 
     First line: ``[STATUS vN] jurisdiction substance — analogue of … · occurrences · regions ·
     channels · alert id`` (``[STATUS vN, corrected]`` on a correction). Second line, indented:
-    the reason, pending amendments, foreign sightings, when control can be expected by each kind
-    of act (the jurisdiction's past amendments) and, once resolved, the time it took.
+    the reason, pending amendments, foreign sightings, its status in the other jurisdictions
+    ("listed in RU since 2025-03-01 by government decree …; not controlled in BY, KG"), when
+    control can be expected by each kind of act (the jurisdiction's past amendments) and, once
+    resolved, the time it took.
     """
     d = event.data
     occurrences = f"{d.occurrence_count} occurrence{'s' if d.occurrence_count != 1 else ''}"
@@ -117,6 +120,8 @@ def format_alert(event: AlertEvent) -> str:
             "also seen in "
             + _some([f"{s.jurisdiction} ×{s.count}" for s in d.foreign_sightings], limit=6)
         )
+    if d.status_abroad:
+        why.append("abroad: " + clean(abroad_summary(d.status_abroad)))
     if d.control_routes:
         why.append("control expected " + control_words(d.control_routes))
     if d.time_to_control_days is not None:

@@ -80,7 +80,10 @@ class Replay:
         self._registry = registry.RegistryDeps(standardise=self.deps.standardise)
         classify = self.deps.classify or chemistry_classifier(self.deps.rules)
         self._monitor = MonitorDeps(
-            schedule=self.schedules.get, classify=classify, rules=self.deps.rules
+            schedule=self.schedules.get,
+            classify=classify,
+            rules=self.deps.rules,
+            jurisdictions=lambda: list(self.schedules),
         )
         self._services: list[tuple[Routes, dict[str, dict], object]] = [
             (resolver.ROUTES, {"samples": self.samples}, self._resolver),

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from contracts.actions import AlertActionData, AlertActionTaken
-from contracts.alerts import ControlRoute, ForeignSighting, PendingAmendmentRef, RuleFired
+from contracts.alerts import (
+    ControlRoute,
+    ForeignSighting,
+    JurisdictionStatus,
+    PendingAmendmentRef,
+    RuleFired,
+)
 from services.domain.case import fold_actions
 from services.tools.alerts import clean, format_alert, format_table, matches
 
@@ -60,6 +66,35 @@ def test_pending_amendments_foreign_sightings_and_time_to_control_follow_the_rea
     assert why.endswith(
         " · pending: KZ-AMD-2026-014 (government, ~41 d left) · also seen in RU ×5, UZ ×1"
         " · controlled 110 d after first seen"
+    )
+
+
+def test_the_status_abroad_says_who_controls_it_by_which_act_since_when(make_alert) -> None:
+    event = make_alert(
+        "raised",
+        1,
+        foreign_sightings=[
+            ForeignSighting(jurisdiction="RU", count=2, first_seen=T0, last_seen=T0)
+        ],
+        status_abroad=[
+            JurisdictionStatus(jurisdiction="BY", status="analogue", name="α-PVP", similarity=0.7),
+            JurisdictionStatus(jurisdiction="KG", status="unrelated"),
+            JurisdictionStatus(
+                jurisdiction="RU",
+                status="listed",
+                name="alpha-PiHP",
+                act="RU-PP-2025-0231",
+                instrument="government_decree",
+                since=dt.date(2025, 3, 1),
+            ),
+        ],
+    )
+
+    why = format_alert(event).splitlines()[1]
+
+    assert why.endswith(
+        " · also seen in RU ×2 · abroad: listed in RU since 2025-03-01 by government decree "
+        "RU-PP-2025-0231; not controlled in BY, KG"
     )
 
 

@@ -11,6 +11,7 @@ from contracts.alerts import (
     AlertStatus,
     ControlRoute,
     ForeignSighting,
+    JurisdictionStatus,
     NearestListed,
     PendingAmendmentRef,
     RuleFired,
@@ -87,6 +88,39 @@ def test_agency_text_is_escaped_in_the_list_and_on_the_alert_page(make_alert) ->
         assert "onerror=alert(1)>" not in page
         assert ESCAPED in page
         assert page.count("<script>") == 1  # the board's own, and nothing else
+
+
+def test_the_alert_page_shows_the_status_in_other_jurisdictions(make_alert) -> None:
+    event = make_alert(
+        status_abroad=[
+            JurisdictionStatus(
+                jurisdiction="RU",
+                status="listed",
+                name="alpha-PiHP",
+                act="RU-PP-2025-0231",
+                instrument="government_decree",
+                since=dt.date(2025, 3, 1),
+            ),
+            JurisdictionStatus(
+                jurisdiction="UZ", status="analogue", name="alpha-PVP", similarity=0.68
+            ),
+        ]
+    )
+    drawn = draw_pair(event.data.canonical_smiles, None, None)
+
+    page = render_alert(event, [], None, drawn, last_id="r-1", ready=True, assets=ASSETS)
+
+    assert "<h2>Status in other jurisdictions</h2>" in page
+    assert (
+        "<tr><td>RU</td><td>listed</td><td>alpha-PiHP</td>"
+        "<td>government decree RU-PP-2025-0231</td><td>2025-03-01</td></tr>" in page
+    )
+    assert (
+        "<tr><td>UZ</td><td>unlisted analogue</td><td>alpha-PVP (similarity 0.68)</td>"
+        "<td>—</td><td>—</td></tr>" in page
+    )
+    bare = render_alert(make_alert(), [], None, drawn, last_id="r-1", ready=True, assets=ASSETS)
+    assert "No other jurisdiction&#x27;s schedule is known." in bare
 
 
 def test_a_row_carries_what_the_live_list_sorts_and_filters_by(make_alert) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.chemistry.baseline import JSONL_PATH
+from services.chemistry.baseline import BASELINES, JSONL_PATH
 from services.cli import main
 
 INPUT = """\
@@ -142,3 +142,52 @@ def test_a_mixture_gives_a_result_per_compound(cli) -> None:
     ]
     assert results[1]["rules_fired"][0]["evidence"]["listing"] == "MDMA"
     assert "component 1 of 2 of a mixture" in results[0]["standardisation"]
+
+
+# --- every jurisdiction at once (issue 17) -------------------------------------------------------
+
+EVERY_SCHEDULE = [
+    arg for spec in BASELINES.values() for arg in ("--schedule", str(spec.jsonl_path))
+]
+
+
+def test_all_jurisdictions_gives_each_structures_status_everywhere(cli) -> None:
+    stdin = "CC(C)CC(N1CCCC1)C(=O)c1ccccc1 alpha-PiHP\nC1CC broken\n"
+    code, results, err = cli.run(
+        "classify", *EVERY_SCHEDULE, "--all-jurisdictions", "--as-of", "2025-07-15", stdin=stdin
+    )
+    assert (code, err) == (0, "")
+    pihp, broken = results
+    assert pihp["canonical_smiles"] == "CC(C)CC(C(=O)c1ccccc1)N1CCCC1"
+    statuses = {j["jurisdiction"]: j for j in pihp["jurisdictions"]}
+    assert {j: s["status"] for j, s in statuses.items()} == {
+        "BY": "analogue",
+        "KG": "analogue",
+        "KZ": "analogue",
+        "RU": "listed",
+        "UZ": "analogue",
+    }
+    assert statuses["RU"]["instrument"] == "government_decree"
+    assert statuses["RU"]["since"] == "2025-03-01"
+    assert statuses["RU"]["words"] == (
+        "listed in RU since 2025-03-01 by government decree RU-PP-2025-0231"
+    )
+    assert statuses["UZ"]["name"] == "alpha-PVP"
+    assert broken["jurisdictions"] is None and broken["error"]["kind"] == "unparsable"
+
+
+def test_all_jurisdictions_reads_the_law_of_the_day_given(cli) -> None:
+    stdin = "CC(C)CC(N1CCCC1)C(=O)c1ccccc1 alpha-PiHP\n"
+    ru = ["--schedule", str(BASELINES["RU"].jsonl_path), "--all-jurisdictions"]
+    _, [before], _ = cli.run("classify", *ru, "--as-of", "2025-02-28", stdin=stdin)
+    _, [after], _ = cli.run("classify", *ru, "--as-of", "2025-03-01", stdin=stdin)
+    assert [(j["jurisdiction"], j["status"], j["name"]) for j in before["jurisdictions"]] == [
+        ("RU", "group", "cathinones")
+    ]
+    assert after["jurisdictions"][0]["status"] == "listed"
+
+
+def test_several_schedules_need_all_jurisdictions(cli) -> None:
+    code, _, err = cli.run("classify", *EVERY_SCHEDULE, "--jurisdiction", "KZ", stdin="CCO\n")
+    assert code == 2
+    assert "--all-jurisdictions" in err

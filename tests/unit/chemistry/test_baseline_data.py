@@ -1,8 +1,8 @@
-"""Data checks for the Kazakhstan baseline controlled-substance list (kz_baseline.csv).
+"""Data checks for the baseline controlled-substance lists (kz_baseline.csv and the partners').
 
-Every row's SMILES must parse cleanly and reproduce the molecular formula recorded for
-the substance, so a mistyped structure is caught. The list must also leave the demo
-scenario's target substances, and common non-controlled cutting agents, unlisted.
+Every row's SMILES, in every jurisdiction's list, must parse cleanly and reproduce the molecular
+formula recorded for the substance, so a mistyped structure is caught. Kazakhstan's list must also
+leave the demo scenario's target substances, and common non-controlled cutting agents, unlisted.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ import pytest
 from rdkit import Chem, rdBase
 from rdkit.Chem import rdMolDescriptors
 
-CSV_PATH = (
-    Path(__file__).resolve().parent / "../../../services/chemistry/data/kz_baseline.csv"
-).resolve()
+DATA = (Path(__file__).resolve().parent / "../../../services/chemistry/data").resolve()
+CSV_PATH = DATA / "kz_baseline.csv"
+PARTNER_CSVS = {code: DATA / f"{code.lower()}_baseline.csv" for code in ("RU", "UZ", "BY", "KG")}
 
 COLUMNS = ["name", "smiles", "formula", "family", "schedule", "cas"]
+PARTNER_COLUMNS = [*COLUMNS, "act"]
+"""A partner's row may name the act of 2025 that lists it (empty: on the baseline list)."""
+MIN_PARTNER_ROWS = 100
 NPS_FAMILIES = (
     "cathinone",
     "synthetic_cannabinoid",
@@ -79,12 +82,17 @@ MUST_BE_ABSENT = {**SCENARIO_UNLISTED, **NOT_CONTROLLED}
 CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 
 
-def _load_rows() -> list[dict[str, str]]:
-    with CSV_PATH.open(newline="", encoding="utf-8") as handle:
+def _load_rows(path: Path = CSV_PATH) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 ROWS = _load_rows()
+PARTNER_ROWS = {code: _load_rows(path) for code, path in PARTNER_CSVS.items()}
+EVERY_ROW = [("KZ", row) for row in ROWS] + [
+    (code, row) for code, rows in PARTNER_ROWS.items() for row in rows
+]
+EVERY_ROW_IDS = [f"{code}:{row['name']}" for code, row in EVERY_ROW]
 
 
 def _mol(smiles: str) -> Chem.Mol:
@@ -117,8 +125,16 @@ def test_header_and_row_count():
     assert len(ROWS) >= MIN_ROWS
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row["name"] for row in ROWS])
-def test_row_structure_matches_formula(row, caplog):
+@pytest.mark.parametrize(("code", "path"), sorted(PARTNER_CSVS.items()))
+def test_partner_header_and_row_count(code, path):
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == PARTNER_COLUMNS
+    assert len(PARTNER_ROWS[code]) >= MIN_PARTNER_ROWS
+
+
+@pytest.mark.parametrize(("code", "row"), EVERY_ROW, ids=EVERY_ROW_IDS)
+def test_row_structure_matches_formula(code, row, caplog):
     smiles = row["smiles"]
     with caplog.at_level(logging.DEBUG, logger="rdkit"):
         raw = Chem.MolFromSmiles(smiles, sanitize=False)
@@ -131,8 +147,8 @@ def test_row_structure_matches_formula(row, caplog):
     assert rdMolDescriptors.CalcMolFormula(mol) == row["formula"]
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row["name"] for row in ROWS])
-def test_row_fields(row):
+@pytest.mark.parametrize(("code", "row"), EVERY_ROW, ids=EVERY_ROW_IDS)
+def test_row_fields(code, row):
     assert row["name"].strip() == row["name"] != ""
     assert row["family"] in FAMILIES
     assert row["schedule"] in SCHEDULES
@@ -145,14 +161,18 @@ def test_row_fields(row):
         assert checksum == int(match.group(3)), f"CAS check digit wrong in {cas!r}"
 
 
-def test_names_unique():
-    duplicates = [name for name, n in Counter(r["name"] for r in ROWS).items() if n > 1]
+@pytest.mark.parametrize("code", ["KZ", *PARTNER_CSVS])
+def test_names_unique(code):
+    rows = ROWS if code == "KZ" else PARTNER_ROWS[code]
+    duplicates = [name for name, n in Counter(r["name"] for r in rows).items() if n > 1]
     assert duplicates == []
 
 
-def test_inchikeys_unique():
-    keys = Counter(_inchikey(row["smiles"]) for row in ROWS)
-    duplicates = [row["name"] for row in ROWS if keys[_inchikey(row["smiles"])] > 1]
+@pytest.mark.parametrize("code", ["KZ", *PARTNER_CSVS])
+def test_inchikeys_unique(code):
+    rows = ROWS if code == "KZ" else PARTNER_ROWS[code]
+    keys = Counter(_inchikey(row["smiles"]) for row in rows)
+    duplicates = [row["name"] for row in rows if keys[_inchikey(row["smiles"])] > 1]
     assert duplicates == []
 
 
