@@ -4,8 +4,10 @@ The story, month by month, is in ``docs/scenario.md``; this module is the same s
 Three families of new substances arrive in waves while the law tries to keep up:
 
 * synthetic cathinones: alpha-PVP is listed; alpha-PHP spreads from January, is named in a
-  government decree in March that passes its stages and takes effect on 1 September; alpha-PiHP
-  replaces it from June and is caught by a generic cathinone rule in force from 24 November;
+  government decree in March that passes its stages and takes effect on 1 September;
+  N-ethylhexedrone (from May), 4-CEC and alpha-PiHP (from June) follow, and the three open
+  alerts are drafted into one generic cathinone rule (``analogue-watch draft-group``), proposed
+  in July and in force from 24 November, which resolves all three;
 * synthetic cannabinoids: ADB-BUTINACA is listed; MDMB-4en-PINACA spreads in spring, the decree
   naming it is rejected in August; ADB-4en-PINACA follows in the autumn;
 * a nitazene: protonitazene, mostly by post; the decree naming it is proposed in May and never
@@ -36,6 +38,7 @@ from contracts.envelope import Envelope
 from contracts.legislation import Instrument
 from contracts.seizure import Channel
 from contracts.substances import GroupDefinition
+from services.chemistry.drafting import Member, draft_group, listed_relatives, not_controlled
 from services.scenario.baseline import kz_baseline, partner_legislation
 from services.scenario.places import KZ_REGIONS
 from services.scenario.story import (
@@ -56,11 +59,13 @@ from services.scenario.substances import (
     ALPHA_PVP,
     BROMAZOLAM,
     CAFFEINE,
+    FOUR_CEC,
     HEROIN,
     MDMA,
     MDMB_4EN_PINACA,
     MEPHEDRONE,
     METHAMPHETAMINE,
+    N_ETHYLHEXEDRONE,
     PROTONITAZENE,
     Substance,
 )
@@ -87,6 +92,7 @@ WEB, MSG, POST, COURIER, DROP, BORDER, STREET = (
     Channel.STREET,
 )
 PHP, PIHP, PVP = (ALPHA_PHP,), (ALPHA_PIHP,), (ALPHA_PVP,)
+NEH, CEC = (N_ETHYLHEXEDRONE,), (FOUR_CEC,)
 MDMB4EN, ADB4EN, ADBB = (MDMB_4EN_PINACA,), (ADB_4EN_PINACA,), (ADB_BUTINACA,)
 PROTO, BROMA, CAFF, MEPH = (PROTONITAZENE,), (BROMAZOLAM,), (CAFFEINE,), (MEPHEDRONE,)
 NOTHING: tuple[Substance, ...] = ()
@@ -147,6 +153,25 @@ LISTED_CATHINONES = (
     S("01-20", "Almaty", DROP, PVP, lab=7),
     S("03-05", "Astana", MSG, PVP, PVP, lab=10),
     S("04-14", "Shymkent", DROP, PVP, lab=9),
+)
+
+N_ETHYLHEXEDRONE_WAVE = (
+    S("05-12", "Almaty", DROP, NEH, lab=9),
+    S("05-26", "Pavlodar", MSG, NEH, NEH, lab=7),
+    S("06-09", "Kostanay", POST, NEH, lab=8),  # third occurrence: raised on 06-17
+    S("07-01", "Almaty", DROP, NEH, lab=10),
+    S("08-20", "Astana", DROP, NEH, lab=9),
+    S("10-02", "Shymkent", MSG, NEH, lab=11),
+    # Covered by the generic cathinone rule from 24 November: no alert change.
+    S("12-03", "Almaty", DROP, NEH, lab=8),
+)
+
+FOUR_CEC_WAVE = (
+    S("06-05", "Shymkent", DROP, CEC, lab=8),
+    S("06-20", "Almaty", MSG, CEC, lab=9),
+    S("07-03", "Aktobe", COURIER, CEC, lab=7),  # third occurrence: raised on 07-10
+    S("08-01", "Almaty", DROP, CEC, lab=10),
+    S("09-15", "Karaganda", POST, CEC, lab=12),
 )
 
 # --- synthetic cannabinoids --------------------------------------------------------------------
@@ -241,17 +266,25 @@ AMD_MDMB_4EN_PINACA = "KZ-AMD-2025-012"
 AMD_CATHINONES = "KZ-AMD-2025-019"
 LIST_TITLE = "On amendments to the list of narcotic drugs, psychotropic substances and precursors"
 
-CATHINONE_GROUP = GroupDefinition(
-    name="synthetic-cathinones",
-    family="synthetic cathinones",
-    smarts="[NX3;!$(N-[C,S]=[O,S,N]);!$(N-a);!$(N-[N,O])]-[CX4](-[#6])-[CX3](=O)-a",
-    exclusions=["CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1"],
-    description=(
-        "Any compound structurally derived from 2-amino-1-arylpropan-1-one (cathinone) by "
-        "substitution in the aromatic ring, extension of the alkyl chain at the 2-position, or "
-        "substitution or inclusion in a ring of the amine nitrogen; bupropion excepted."
-    ),
-)
+
+def drafted_cathinone_group() -> GroupDefinition:
+    """The generic cathinone rule the story's law enacts, as ``analogue-watch draft-group`` drafts
+    it from the three cathinone alerts open in July (alpha-PiHP, N-ethylhexedrone, 4-CEC) and the
+    cathinones listed in Kazakhstan (``services/chemistry/drafting.py``; without the reference NPS,
+    so that the story does not depend on data outside the package)."""
+    alerts = [Member(s.name, s.smiles) for s in (ALPHA_PIHP, N_ETHYLHEXEDRONE, FOUR_CEC)]
+    listed = [(x.name, x.structure.smiles or "") for x in kz_baseline(START).data.substances]
+    draft = draft_group(
+        [*alerts, *listed_relatives(alerts, listed)],
+        name="synthetic-cathinones",
+        family="synthetic cathinones",
+        not_controlled=not_controlled(),
+    )
+    assert draft.chosen is not None, draft.reason
+    return draft.chosen.definition.model_copy(update={"name": "synthetic-cathinones"})
+
+
+CATHINONE_GROUP = drafted_cathinone_group()
 
 STAGES = ("drafted", "government", "lower_house", "upper_house", "signed")
 
@@ -310,6 +343,8 @@ LEGISLATION: tuple[LegislationRow, ...] = (
 STORY_SEIZURES = (
     *ALPHA_PHP_WAVE,
     *ALPHA_PIHP_WAVE,
+    *N_ETHYLHEXEDRONE_WAVE,
+    *FOUR_CEC_WAVE,
     *LISTED_CATHINONES,
     *LISTED_CANNABINOIDS,
     *MDMB_4EN_PINACA_WAVE,
@@ -411,16 +446,28 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
         "06-10", MDMB_4EN_PINACA, SUPPRESSED, f"{AMD_MDMB_4EN_PINACA} proposed, names it"
     ),
     ExpectedTransition(
+        "06-17",
+        N_ETHYLHEXEDRONE,
+        RAISED,
+        "third occurrence in 90 days (Almaty, Pavlodar, Kostanay)",
+    ),
+    ExpectedTransition(
+        "07-10", FOUR_CEC, RAISED, "third occurrence in 90 days (Shymkent, Almaty, Aktobe)"
+    ),
+    ExpectedTransition(
         "07-15",
         ALPHA_PIHP,
         RAISED,
         "third occurrence in 90 days (Almaty, Astana, Karaganda); also seen in KG",
     ),
-    ExpectedTransition(
-        "07-22",
-        ALPHA_PIHP,
-        SUPPRESSED,
-        f"{AMD_CATHINONES} proposed, covers it by group synthetic-cathinones",
+    *(
+        ExpectedTransition(
+            "07-22",
+            cathinone,
+            SUPPRESSED,
+            f"{AMD_CATHINONES} proposed, covers it by group synthetic-cathinones",
+        )
+        for cathinone in (N_ETHYLHEXEDRONE, FOUR_CEC, ALPHA_PIHP)
     ),
     ExpectedTransition("08-05", MDMB_4EN_PINACA, REOPENED, f"{AMD_MDMB_4EN_PINACA} rejected"),
     ExpectedTransition("09-01", ALPHA_PHP, RESOLVED, f"{AMD_ALPHA_PHP} in force: listed by name"),
@@ -433,11 +480,14 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
         REOPENED,
         f"{AMD_PROTONITAZENE} still pending 180 days after its proposal: stalled",
     ),
-    ExpectedTransition(
-        "11-24",
-        ALPHA_PIHP,
-        RESOLVED,
-        f"{AMD_CATHINONES} in force: covered by group synthetic-cathinones",
+    *(
+        ExpectedTransition(
+            "11-24",
+            cathinone,
+            RESOLVED,
+            f"{AMD_CATHINONES} in force: covered by group synthetic-cathinones",
+        )
+        for cathinone in (N_ETHYLHEXEDRONE, FOUR_CEC, ALPHA_PIHP)
     ),
 )
 """Every status change of every KZ alert, in order. ``aw.alert.updated.v1`` events (new
@@ -468,6 +518,8 @@ NO_ALERT: tuple[Substance, ...] = (
 FINAL_STATUS: dict[str, str] = {
     ALPHA_PHP.name: "resolved",
     ALPHA_PIHP.name: "resolved",
+    N_ETHYLHEXEDRONE.name: "resolved",
+    FOUR_CEC.name: "resolved",
     MDMB_4EN_PINACA.name: "open",
     ADB_4EN_PINACA.name: "open",
     PROTONITAZENE.name: "open",

@@ -66,6 +66,30 @@ ALPHA_PHP = Substance(
     counter_ions=(HCL,),
     stereo_smiles=("CCCC[C@H](C(=O)c1ccccc1)N1CCCC1",),
 )
+N_ETHYLHEXEDRONE = Substance(
+    name="N-ethylhexedrone",
+    smiles="CCCCC(NCC)C(=O)c1ccccc1",
+    formula="C14H21NO",
+    inchikey="CWNKMHIETKEBCA-UHFFFAOYSA-N",
+    family="cathinone",
+    forms=(Form.CRYSTALS, Form.POWDER),
+    lab_names=("N-ethylhexedrone", "NEH", "hexen"),
+    listed_in_kz=False,
+    counter_ions=(HCL,),
+)
+
+FOUR_CEC = Substance(
+    name="4-CEC",
+    smiles="CCNC(C)C(=O)c1ccc(Cl)cc1",
+    formula="C11H14ClNO",
+    inchikey="RNBCGEIZCHBTGL-UHFFFAOYSA-N",
+    family="cathinone",
+    forms=(Form.CRYSTALS, Form.POWDER),
+    lab_names=("4-CEC", "4-chloroethcathinone"),
+    listed_in_kz=False,
+    counter_ions=(HCL,),
+)
+
 ALPHA_PIHP = Substance(
     name="alpha-PiHP",
     smiles="CC(C)CC(C(=O)c1ccccc1)N1CCCC1",
@@ -199,6 +223,15 @@ CAFFEINE = Substance(
     listed_in_kz=False,
 )
 
-ANALOGUES = (ALPHA_PHP, ALPHA_PIHP, MDMB_4EN_PINACA, ADB_4EN_PINACA, PROTONITAZENE, BROMAZOLAM)
+ANALOGUES = (
+    ALPHA_PHP,
+    ALPHA_PIHP,
+    N_ETHYLHEXEDRONE,
+    FOUR_CEC,
+    MDMB_4EN_PINACA,
+    ADB_4EN_PINACA,
+    PROTONITAZENE,
+    BROMAZOLAM,
+)
 LISTED = (MEPHEDRONE, ALPHA_PVP, METHAMPHETAMINE, HEROIN, MDMA, ADB_BUTINACA)
 ALL_SUBSTANCES = (*ANALOGUES, *LISTED, CAFFEINE)

@@ -203,7 +203,14 @@ def test_the_generic_cathinone_rule_covers_the_cathinones_only() -> None:
     covered = {
         s.name for s in ALL_SUBSTANCES if Chem.MolFromSmiles(s.smiles).HasSubstructMatch(pattern)
     }
-    assert covered == {"alpha-PHP", "alpha-PiHP", "alpha-PVP", "mephedrone"}
+    assert covered == {
+        "alpha-PHP",
+        "alpha-PiHP",
+        "N-ethylhexedrone",
+        "4-CEC",
+        "alpha-PVP",
+        "mephedrone",
+    }
 
 
 def test_the_baseline_is_in_force_from_the_start() -> None:
@@ -340,13 +347,14 @@ def test_legal_transitions_fall_on_the_days_of_the_legal_events() -> None:
         (kz_year.MDMB_4EN_PINACA.name, kz_year.REOPENED): _legal_day(
             kz_year.AMD_MDMB_4EN_PINACA, AmendmentRejected
         ),
-        (kz_year.ALPHA_PIHP.name, kz_year.SUPPRESSED): _legal_day(
-            kz_year.AMD_CATHINONES, AmendmentProposed
-        ),
-        (kz_year.ALPHA_PIHP.name, kz_year.RESOLVED): _legal_day(
-            kz_year.AMD_CATHINONES, AmendmentEnacted
-        ),
     }
+    for cathinone in (kz_year.ALPHA_PIHP, kz_year.N_ETHYLHEXEDRONE, kz_year.FOUR_CEC):
+        expected_days[(cathinone.name, kz_year.SUPPRESSED)] = _legal_day(
+            kz_year.AMD_CATHINONES, AmendmentProposed
+        )
+        expected_days[(cathinone.name, kz_year.RESOLVED)] = _legal_day(
+            kz_year.AMD_CATHINONES, AmendmentEnacted
+        )
     actual = {
         (t.substance.name, t.type): t.on
         for t in kz_year.EXPECTED_TRANSITIONS
