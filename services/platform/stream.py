@@ -129,6 +129,7 @@ def _known() -> dict[str, Any]:
         "first": {},
         "last": {},
         "furthest": {},
+        "skipped": {},
         "missing": {},
         "passed": {},
         "done": {},
@@ -234,6 +235,15 @@ class _Consumer(faust_aiokafka.Consumer):
         first = untaken.first(0 if committed is None else int(committed))
         return first if first is not None and first < offset else None
 
+    def _first_untaken(self, tp: TP) -> int | None:
+        """The first offset of ``tp`` delivered and not taken since (a message skipped or
+        passed over, or one on its way to the stream)."""
+        untaken = self._untaken().get(tp)
+        if not untaken:
+            return None
+        committed = self._committed_offset.get(tp)
+        return untaken.first(0 if committed is None else int(committed))
+
     def hole(self, tp: TP) -> int | None:
         """The first offset of ``tp`` passed over by its stream in this generation, if any
         (see :meth:`passed`): how far ``tp`` has been read in order stops there."""
@@ -303,7 +313,14 @@ class _Consumer(faust_aiokafka.Consumer):
         if message.generation_id != self.app.consumer_generation_id:
             return False
         if message not in self._generation()["taken"]:
-            return False  # skipped by faust's stream, not dealt with: it is read again
+            # Skipped by faust's stream (its flow was stopped), not dealt with: it is read again.
+            # Nothing taken after it may show it (a partition whose every message was skipped at
+            # a restart): it is remembered, and the partition read again from it (commit).
+            skipped: dict[TP, tuple[int, float]] = self._generation()["skipped"]
+            first = skipped.get(message.tp)
+            if first is None or message.offset < first[0]:
+                skipped[message.tp] = (message.offset, time.monotonic())
+            return False
         return bool(super().ack(message))
 
     def hold(self, message: Message) -> None:
@@ -399,6 +416,12 @@ class _Consumer(faust_aiokafka.Consumer):
                 del passed[tp]
                 if self.hole(tp) == hole and hole < due.get(tp, (hole + 1,))[0]:
                     due[tp] = (hole, "a message of it was passed over unread")
+        for tp, (offset, since) in list(known["skipped"].items()):
+            if now - since >= REREAD_AFTER_S:
+                del known["skipped"][tp]
+                first = self._first_untaken(tp)
+                if first is not None and first <= offset and first < due.get(tp, (first + 1,))[0]:
+                    due[tp] = (first, "faust's stream skipped a message of it")
         for tp, (offset, why) in due.items():
             if tp not in self.assignment():
                 continue
@@ -543,6 +566,8 @@ class StreamService:
         self._read: dict[TP, tuple[int, float]] = {}
         """Per input partition, the last offset read and when (monotonic)."""
         self._handled_at: dict[str, float] = {}
+        self._earliest: dict[TP, int] = {}
+        """Per input partition with nothing read or committed, its earliest offset kept."""
         self._watched: dict[TP, float] = {}
         """Per input partition, since when the watchdog has watched it (this assignment)."""
         if settings.stall_after_s:
@@ -733,6 +758,7 @@ class StreamService:
             self._watched.clear()  # partitions move, or tables are restored: watch afresh after
             return
         now = time.monotonic()
+        await self._learn_earliest()
         stuck: list[TP] = []
         readings: dict[TP, Reading] = {}
         for agent, topics in self._inputs.items():
@@ -767,14 +793,35 @@ class StreamService:
             if highwater is None or offset < 0 and highwater == 0:
                 continue
             read_to = offset + 1 if offset >= 0 else self._committed(tp)
+            if read_to is None:
+                # Nothing read and nothing committed: reading starts at the earliest offset kept
+                # (a partition whose every message faust's stream skipped at a restart).
+                read_to = self._earliest.get(tp)
             lag = 0 if read_to is None else max(0, highwater - read_to)
             readings[tp] = Reading(lag=lag, quiet_s=now - at)
         return readings
+
+    async def _learn_earliest(self) -> None:
+        """The earliest offset kept of each input partition nothing was read from or committed
+        on: where its reading starts (asked of the broker once per assignment)."""
+        unknown = [
+            tp
+            for tp in self.app.consumer.assignment()
+            if tp not in self._earliest and tp not in self._read and self._committed(tp) is None
+        ]
+        if not unknown:
+            return
+        try:
+            found = await self.app.consumer.earliest_offsets(*unknown)
+        except Exception:  # a rebalance or a broker away: asked again at the next look
+            return
+        self._earliest.update({tp: int(o) for tp, o in found.items() if o is not None})
 
     async def _revoked(self, app: faust.App, revoked: set[TP], **kwargs: object) -> None:
         # Another worker may read these partitions meanwhile: what was read here is stale.
         self._read.clear()
         self._watched.clear()
+        self._earliest.clear()
 
     def last_read(self, tp: TP) -> tuple[int, float] | None:
         """The last offset read on input partition ``tp`` and when (monotonic), if any: taken by

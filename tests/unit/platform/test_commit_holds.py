@@ -348,3 +348,46 @@ def test_reading_again_from_a_hole_hands_on_only_what_was_not_acknowledged(
         consumer.took(again)
         consumer.ack(again)
     assert consumer._new_offset(PARTITION) == 62  # the handled ones are committed with the hole
+
+
+def test_a_partition_whose_every_message_faust_skipped_is_read_again(consumer, sought, monkeypatch):
+    # The arrival kill test, 8 December 2026: the restarted monitor's stream skipped every
+    # message of aw.schedule.changes/5 (delivered while its flow was stopped) and took nothing
+    # there after them, so no hole showed; the partition waited for them for good, and every
+    # other input of monitor partition 5 with it ("not drained: ... 0<27").
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    for offset in (57, 58, 59):
+        delivered_and_skipped(consumer, offset)
+    assert consumer.hole(PARTITION) is None  # nothing taken after them: no hole to see
+    asyncio.run(consumer._reread_missing())
+    assert sought == []  # they may be on their way yet
+    offset, since = consumer._generation()["skipped"][PARTITION]
+    consumer._generation()["skipped"][PARTITION] = (offset, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == [(PARTITION, 57)]
+
+
+def test_a_skipped_message_read_again_since_is_not_read_again(consumer, sought, monkeypatch):
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    delivered_and_skipped(consumer, 57)
+    consumer.took(message(consumer, 57))  # read again meanwhile, and taken
+    offset, since = consumer._generation()["skipped"][PARTITION]
+    consumer._generation()["skipped"][PARTITION] = (offset, since - stream.REREAD_AFTER_S)
+    asyncio.run(consumer._reread_missing())
+    assert sought == []
+
+
+def test_a_partition_never_read_nor_committed_lags_from_its_earliest_offset(service, monkeypatch):
+    # The same run: the stall watchdog took a partition with nothing read and nothing committed
+    # for one with no lag, and never stopped the worker.
+    monkeypatch.setattr(service.app.consumer, "assignment", lambda: {PARTITION})
+    monkeypatch.setattr(service, "_highwater", lambda tp: 27)
+    service.app.consumer._committed_offset[PARTITION] = None
+
+    async def earliest(*tps):
+        return {tp: 0 for tp in tps}
+
+    monkeypatch.setattr(service.app.consumer, "earliest_offsets", earliest)
+    asyncio.run(service._learn_earliest())
+    readings = service._readings({PARTITION.topic}, now=100.0)
+    assert readings[PARTITION].lag == 27
