@@ -39,6 +39,18 @@ class AlertStatus(StrEnum):
     """Judged again with an input that came late, the alert should never have been raised."""
 
 
+class AlertLevel(StrEnum):
+    """How the alert came about: the domestic rule, or partners' evidence before it."""
+
+    DOMESTIC = "domestic"
+    """Seen here as often as the jurisdiction's rule asks (or it was, once: a promoted early
+    warning stays domestic)."""
+    EARLY_WARNING = "early-warning"
+    """Seen here fewer times than the rule asks (or not at all), while partner jurisdictions
+    keep seizing it or have listed it: a pre-emptive signal. Promoted to ``domestic`` by an
+    ``updated`` version when the domestic rule fires."""
+
+
 class RuleFired(OutgoingModel):
     """A rule that contributed to the alert, with its explanation and the evidence it used."""
 
@@ -168,6 +180,15 @@ class JurisdictionStatus(OutgoingModel):
     explanation: Text | None = Field(default=None, description="The rule's explanation")
 
 
+class PartnerSighting(OutgoingModel):
+    """What one partner jurisdiction contributed to an early warning."""
+
+    jurisdiction: Jurisdiction
+    count: int = Field(ge=0, description="Occurrences there in the partner rule's window")
+    window_days: int = Field(ge=1)
+    threshold: int = Field(ge=1, description="The partner rule: this many in the window warns")
+
+
 class AlertTransition(OutgoingModel):
     """One step of an alert's history: what happened to it, and at what event time."""
 
@@ -226,6 +247,17 @@ class AlertBody(OutgoingModel):
     )
     correction: Correction | None = Field(
         default=None, description="On aw.alert.corrected.v1: what came late and what it changed"
+    )
+    level: AlertLevel = Field(
+        default=AlertLevel.DOMESTIC,
+        description="domestic: the jurisdiction's own rule fired; early-warning: partner "
+        "jurisdictions' seizures or listings, before it is seen here as often as the rule asks",
+    )
+    seen_abroad: list[PartnerSighting] = Field(
+        default_factory=list,
+        max_length=250,
+        description="On an early warning: per partner, the occurrences in its window that the "
+        "partner rule counts",
     )
     status_abroad: list[JurisdictionStatus] = Field(
         default_factory=list,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from dataclasses import replace
 from functools import partial
 
 from aiokafka.partitioner import DefaultPartitioner
@@ -32,7 +33,7 @@ from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHAN
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
-from services.domain.lifecycle import AlertRule
+from services.domain.lifecycle import AlertRule, PartnerRule, default_rule
 from services.domain.ordering import Key
 from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 from services.domain.timeline import start_of
@@ -57,11 +58,24 @@ def alert_rules(settings: MonitorSettings):  # -> Callable[[str], AlertRule]
         escalation_factor=settings.escalation_factor,
         lateness_days=settings.lateness_days,
     )
-    rules = {
-        j: AlertRule(**{**vars(default), **override.model_dump(exclude_none=True)})
-        for j, override in settings.alert_rules.items()
-    }
-    return lambda jurisdiction: rules.get(jurisdiction, default)
+
+    def rule(j: str) -> AlertRule:
+        base = replace(default, partners=default_rule(j).partners)
+        override = settings.alert_rules.get(j)
+        if override is None:
+            return base
+        changed = override.model_dump(exclude_none=True, exclude={"partners"})
+        if override.partners is not None:
+            changed["partners"] = tuple(
+                (p, PartnerRule(**partner.model_dump()))
+                for p, partner in sorted(override.partners.items())
+            )
+        return replace(base, **changed)
+
+    rules: dict[str, AlertRule] = {}
+    return lambda jurisdiction: (
+        rules.get(jurisdiction) or rules.setdefault(jurisdiction, rule(jurisdiction))
+    )
 
 
 class Schedules:

@@ -1,12 +1,24 @@
 """Analogue monitor settings, from the environment: the alert rule's defaults live here.
 
 Per-jurisdiction overrides come as JSON, e.g.
-``AW_ALERT_RULES='{"KZ": {"min_occurrences": 2, "window_days": 60}}'``.
+``AW_ALERT_RULES='{"KZ": {"min_occurrences": 2, "window_days": 60}}'``; a jurisdiction's partners
+(whose seizures and listings raise early warnings there) with their rule per pair, e.g.
+``{"KZ": {"partners": {"RU": {"min_occurrences": 2, "window_days": 60}, "UZ": {}}}}`` (``{}``:
+none). Without it, a jurisdiction has its default partners (``lifecycle.PARTNERS``).
 """
 
 from pydantic import BaseModel, ConfigDict, Field, Json
 
 from services.platform.stream import StreamSettings
+
+
+class PartnerRuleOverride(BaseModel):
+    """When one partner's sightings warn the jurisdiction (``services.domain.lifecycle``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_occurrences: int = Field(3, ge=1)
+    window_days: int = Field(90, ge=1, le=3650)
 
 
 class AlertRuleOverride(BaseModel):
@@ -18,6 +30,10 @@ class AlertRuleOverride(BaseModel):
     escalation_factor: int | None = Field(None, ge=2)
     lateness_days: int | None = Field(None, ge=0, le=3650)
     similarity_threshold: float | None = Field(None, gt=0, le=1)
+    partners: dict[str, PartnerRuleOverride] | None = Field(
+        None, description="Partner jurisdictions whose evidence raises early warnings here"
+    )
+    min_partners_listing: int | None = Field(None, ge=1)
 
 
 class MonitorSettings(StreamSettings):

@@ -92,7 +92,9 @@ def handle_schedule_changed(
         return Outcome(state, state.resend(event.id), duplicate=True)
     j = event.jurisdiction
     if j not in state.jurisdictions:
-        return Outcome(state.remembering(event.id))
+        # Never seen there, but a jurisdiction that takes j as a partner may be warned by it.
+        state, told = tell_others(state, j, event.time, deps, sighted=False)
+        return Outcome(state.remembering(event.id, told), tuple(told))
     local = state.local(j)
     view = deps.schedule(j)
     if view is None or view.version < event.data.schedule_version:
@@ -111,7 +113,9 @@ def handle_schedule_changed(
     state = judging.rejudge(state, event.time, event.time)
     late_id = event.data.order.id if event.data.order is not None else event.id
     state = corrected(entered, state, event.time, late_id, judging)
-    return Outcome(state.remembering(event.id, judging.emits), tuple(judging.emits))
+    state, told = tell_others(state, j, event.time, deps, sighted=False)
+    emits = (*judging.emits, *told)
+    return Outcome(state.remembering(event.id, emits), emits)
 
 
 ROUTES: Routes = {

@@ -17,6 +17,7 @@ from contracts.alerts import (
     Correction,
     ForeignSighting,
     JurisdictionStatus,
+    PartnerSighting,
     PendingAmendmentRef,
 )
 from contracts.topics import ALERTS
@@ -54,13 +55,16 @@ def alert_event(
     control: list[ControlRoute] | None = None,
     pending: list[PendingAmendmentRef] | None = None,
     abroad: list[JurisdictionStatus] | None = None,
+    seen_abroad: list[PartnerSighting] | None = None,
 ) -> Emit:
     """The version ``local.alert`` of the substance's alert in ``j``, judged at ``at``."""
     assert local.alert is not None and local.assessment is not None
     sightings = local.sightings
     window = sightings.in_window(at, rule.window)
     recent = sorted(window, key=lambda o: (o.seen_at, o.occurrence_id), reverse=True)
-    first_seen = sightings.first_seen or at
+    # An early warning may come before any sighting here: first seen where a partner saw it.
+    abroad_first = min((f.first_seen for f in foreign if f.first_seen is not None), default=None)
+    first_seen = sightings.first_seen or abroad_first or at
     max_ids = min(rule.max_ids, MAX_IDS)
     ident = alert_id(j, state.match_key)
     body = AlertBody(
@@ -91,6 +95,8 @@ def alert_event(
         ),
         correction=correction,
         status_abroad=list(abroad or ())[:250],
+        level=local.alert.level,
+        seen_abroad=list(seen_abroad or ())[:250],
     )
     event = ALERT_TYPES[kind](
         id=f"{ident}/v{body.version}",

@@ -34,15 +34,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from contracts.alerts import AlertKind, AlertStatus, Correction, JurisdictionStatus
+from contracts.alerts import (
+    AlertKind,
+    AlertLevel,
+    AlertStatus,
+    ControlStatus,
+    Correction,
+    JurisdictionStatus,
+    PartnerSighting,
+)
 from contracts.countries import legal_time_zone
 from services.domain.abroad import status_in
 from services.domain.alert_event import alert_event
 from services.domain.control import control_routes, expected_pending
 from services.domain.effects import Emit
 from services.domain.lifecycle import (
+    Abroad,
     AlertRule,
     Assessment,
+    Standing,
     escalations,
     published,
     standing,
@@ -157,6 +167,10 @@ class Judging:
             assessment = _assess(state, schedule, rule, self.deps)
         count = sightings.count(at, rule.window)
         now = standing(assessment, count, rule)
+        abroad = None
+        if rule.partners and now in (Standing.QUIET, Standing.UNRELATED):
+            abroad = self.partners_say(state, at)
+            now = standing(assessment, count, rule, abroad)
         foreign = state.foreign(j)
         found = escalations(
             before.alert,
@@ -164,6 +178,7 @@ class Judging:
             regions=sightings.regions,
             channels=sightings.channels,
             foreign=[f.jurisdiction for f in foreign],
+            rule=rule,
         )
         kind = transition(before.alert, now, found)
         local = before.model_copy(
@@ -183,6 +198,7 @@ class Judging:
                 channels=sightings.channels,
                 foreign=[f.jurisdiction for f in foreign],
                 rule=rule,
+                now=now,
             )
             local = local.model_copy(update={"alert": alert, "history": (*before.history, alert)})
             # Dates in words are the jurisdiction's own (a control ends at its midnight).
@@ -196,9 +212,30 @@ class Judging:
                 rule=rule,
                 count=count,
                 at=there,
+                abroad=abroad,
             )
             self.publish(state, local, kind, at, why)
         return state.with_local(j, local)
+
+    def partners_say(self, state: SubstanceState, at: dt.datetime) -> Abroad:
+        """What ``j``'s partners say of the substance at ``at``: their occurrences in each
+        partner rule's window (counted in this state: one key holds every jurisdiction), and
+        which of them list it, by name or group, as their schedules stood then."""
+        seen = []
+        listed = []
+        smiles = state.forms[0].canonical_smiles
+        for k, partner in self.rule.partners:
+            count = state.local(k).sightings.count(at, partner.window)
+            if count:
+                seen.append((k, count))
+            view = self.deps.schedule(k)
+            if view is None:
+                continue
+            then = view.timeline(k, self.deps.rules(k)).at(at)
+            status = status_in(smiles, view.state, then, self.deps.classify)
+            if status is not None and status.status in (ControlStatus.LISTED, ControlStatus.GROUP):
+                listed.append(k)
+        return Abroad(seen=tuple(seen), listed=tuple(listed))
 
     def publish(
         self,
@@ -229,8 +266,25 @@ class Judging:
                 control=routes,
                 pending=expected_pending(local, self.view.state, routes),
                 abroad=self.abroad(state, at),
+                seen_abroad=self.seen_abroad(state, local, at),
             )
         )
+
+    def seen_abroad(
+        self, state: SubstanceState, local: JurisdictionState, at: dt.datetime
+    ) -> list[PartnerSighting]:
+        """On an early warning, what each partner's rule counts at ``at``."""
+        if local.alert is None or local.alert.level != AlertLevel.EARLY_WARNING:
+            return []
+        return [
+            PartnerSighting(
+                jurisdiction=k,
+                count=state.local(k).sightings.count(at, partner.window),
+                window_days=partner.window_days,
+                threshold=partner.min_occurrences,
+            )
+            for k, partner in self.rule.partners
+        ]
 
     def abroad(self, state: SubstanceState, at: dt.datetime) -> list[JurisdictionStatus]:
         """The substance's status at ``at`` in every other jurisdiction whose schedule the
@@ -248,14 +302,28 @@ class Judging:
         return found
 
 
+def watchers(j: str, deps: MonitorDeps) -> set[str]:
+    """The jurisdictions that take ``j`` as a partner (whose early warnings ``j`` can raise)."""
+    return {k for k in deps.jurisdictions() if k != j and deps.rules(k).partner_rule(j)}
+
+
 def tell_others(
-    state: SubstanceState, j: str, at: dt.datetime, deps: MonitorDeps
+    state: SubstanceState,
+    j: str,
+    at: dt.datetime,
+    deps: MonitorDeps,
+    *,
+    sighted: bool = True,
 ) -> tuple[SubstanceState, list[Emit]]:
-    """Judge the other jurisdictions with a live alert that do not yet show ``j``."""
+    """Judge the other jurisdictions with a live alert that do not yet show ``j`` (after a
+    sighting there), and those that take ``j`` as a partner: what ``j`` saw or listed may warn
+    them."""
     emits: list[Emit] = []
-    for k in sorted(state.jurisdictions):
+    watching = watchers(j, deps)
+    for k in sorted(set(state.jurisdictions) | watching):
         alert = state.local(k).alert
-        if k == j or alert is None or alert.status == AlertStatus.RESOLVED or j in alert.foreign:
+        shown = alert is None or alert.status == AlertStatus.RESOLVED or j in alert.foreign
+        if k == j or ((shown or not sighted) and k not in watching):
             continue
         view = deps.schedule(k)
         if view is not None:

@@ -9,6 +9,9 @@ controlled    listed there by name, or covered by a group (generic) listing in f
 covered       an analogue, and a pending amendment (not stalled) would control it
 alerting      an analogue, not covered, seen at least ``min_occurrences`` times in the window
 quiet         an analogue, not covered, seen fewer times than that
+warning       quiet, or unrelated to the list here, while the partner rule is met: a partner
+              jurisdiction has seen it often enough in its window (an analogue here), or enough
+              partners have listed it (:class:`Abroad`)
 unrelated     not an analogue of anything listed (or no schedule known yet)
 ============  ==================================================================================
 
@@ -18,11 +21,12 @@ and the alert (if any) moves as :func:`transition` says:
 alert       standing               publish
 ==========  =====================  ========================================================
 none        alerting               raised (open)
+none        warning                raised (open), an early warning: level ``early-warning``
 none        anything else          nothing: below the threshold, covered, or controlled
 open        covered                suppressed
 open        controlled             resolved (with the time from first sighting to control)
-suppressed  alerting, quiet        reopened: the cover ended (rejected, withdrawn, lapsed,
-                                   stalled), whatever the count now
+suppressed  alerting, quiet,        reopened: the cover ended (rejected, withdrawn, lapsed,
+            warning                stalled), whatever the count now
 suppressed  controlled             resolved
 resolved    alerting, quiet        reopened: the control ended (a temporary control lapsed)
 resolved    covered                suppressed
@@ -30,7 +34,9 @@ resolved    controlled, unrelated  nothing
 retracted   alerting               raised again (the retraction said there was none)
 retracted   anything else          nothing
 otherwise   (status unchanged)     updated, only on escalation: the count reached the next
-                                   level, or a new region, channel or foreign jurisdiction
+                                   level, or a new region, channel or foreign jurisdiction;
+                                   an early warning seen here as often as the domestic rule
+                                   asks is *promoted* (level ``domestic``)
 ==========  =====================  ========================================================
 
 A *correction* (``aw.alert.corrected.v1``) is not in the table: it is published when an input
@@ -53,13 +59,32 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime
 
-from contracts.alerts import AlertKind, AlertStatus, NearestListed, PendingAmendmentRef, RuleFired
+from contracts.alerts import (
+    AlertKind,
+    AlertLevel,
+    AlertStatus,
+    NearestListed,
+    PendingAmendmentRef,
+    RuleFired,
+)
 from contracts.seizure import Channel
 from services.domain.state import StateModel
 
 CONTROLLED = frozenset({"listed", "group"})
 """Classification statuses meaning the substance is controlled in the jurisdiction."""
 ANALOGUE = "analogue"
+
+
+@dataclass(frozen=True)
+class PartnerRule:
+    """When one partner jurisdiction's sightings warn this one (configured per pair)."""
+
+    min_occurrences: int = 3
+    window_days: int = 90
+
+    @property
+    def window(self) -> dt.timedelta:
+        return dt.timedelta(days=self.window_days)
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,14 @@ class AlertRule:
     max_ids: int = 50
     similarity_threshold: float | None = None
     """Passed to the chemistry classifier; None keeps its default."""
+    partners: tuple[tuple[str, PartnerRule], ...] = ()
+    """The jurisdictions whose evidence raises an early warning here, each with its rule
+    (none: no early warnings)."""
+    min_partners_listing: int = 2
+    """Listed (by name or group) in this many partners warns, however rarely seen."""
+
+    def partner_rule(self, jurisdiction: str) -> PartnerRule | None:
+        return dict(self.partners).get(jurisdiction)
 
     @property
     def window(self) -> dt.timedelta:
@@ -109,6 +142,30 @@ class AlertRule:
         return level
 
 
+PARTNERS: dict[str, tuple[tuple[str, PartnerRule], ...]] = {
+    "KZ": (
+        ("BY", PartnerRule(3, 90)),
+        ("KG", PartnerRule(2, 90)),
+        ("RU", PartnerRule(3, 90)),
+        ("UZ", PartnerRule(2, 90)),
+    )
+}
+"""Whose evidence warns whom by default, per pair. The demo's Kazakhstan takes its neighbours'
+seizures and listings (sample exchange, the CIS lists): two seizures within 90 days in
+Uzbekistan or Kyrgyzstan, on the southern routes the demo's cathinones take into the country;
+three in Russia or Belarus, larger markets further along them. The monitor's settings choose
+other partners and rules per jurisdiction (``AW_ALERT_RULES``)."""
+
+
+def default_rule(jurisdiction: str) -> AlertRule:
+    """The rule a jurisdiction gets with no settings: the defaults, and its default partners.
+
+    >>> [p for p, _ in default_rule("KZ").partners], default_rule("FR").partners
+    (['BY', 'KG', 'RU', 'UZ'], ())
+    """
+    return AlertRule(partners=PARTNERS.get(jurisdiction, ()))
+
+
 class Assessment(StateModel):
     """What the chemistry said about the substance against the schedule at one moment."""
 
@@ -132,21 +189,57 @@ class Standing(StrEnum):
     CONTROLLED = "controlled"
     COVERED = "covered"
     ALERTING = "alerting"
+    WARNING = "warning"
     QUIET = "quiet"
     UNRELATED = "unrelated"
 
 
-def standing(assessment: Assessment | None, count: int, rule: AlertRule) -> Standing:
-    """Where the substance stands, given the assessment and the count in the window."""
+@dataclass(frozen=True)
+class Abroad:
+    """What the partner jurisdictions say of the substance at one moment: occurrences in each
+    partner rule's window, and which partners have it listed (by name or group).
+
+    >>> rule = AlertRule(partners=(("UZ", PartnerRule(3, 90)), ("RU", PartnerRule(3, 90))))
+    >>> Abroad(seen=(("UZ", 3),), listed=("RU",)).warns(rule, analogue=True)
+    True
+    >>> Abroad(seen=(("UZ", 3),), listed=("RU",)).warns(rule, analogue=False)  # one listing
+    False
+    >>> Abroad(seen=(("UZ", 2),)).warns(rule, analogue=True)
+    False
+    """
+
+    seen: tuple[tuple[str, int], ...] = ()
+    listed: tuple[str, ...] = ()
+
+    def warns(self, rule: AlertRule, *, analogue: bool) -> bool:
+        """Whether the partner rule is met: a partner's count reaches its rule (for an analogue
+        of something listed here), or enough partners list it (for anything unlisted here)."""
+        if len(self.listed) >= rule.min_partners_listing:
+            return True
+        return analogue and any(
+            (partner := rule.partner_rule(j)) is not None and count >= partner.min_occurrences
+            for j, count in self.seen
+        )
+
+
+def standing(
+    assessment: Assessment | None, count: int, rule: AlertRule, abroad: Abroad | None = None
+) -> Standing:
+    """Where the substance stands, given the assessment, the count in the window and, with
+    partners, what they say (``abroad``)."""
     if assessment is None:
         return Standing.UNRELATED
     if assessment.status in CONTROLLED:
         return Standing.CONTROLLED
     if assessment.status != ANALOGUE:
-        return Standing.UNRELATED
+        warned = abroad is not None and abroad.warns(rule, analogue=False)
+        return Standing.WARNING if warned else Standing.UNRELATED
     if assessment.cover:
         return Standing.COVERED
-    return Standing.ALERTING if count >= rule.min_occurrences else Standing.QUIET
+    if count >= rule.min_occurrences:
+        return Standing.ALERTING
+    warned = abroad is not None and abroad.warns(rule, analogue=True)
+    return Standing.WARNING if warned else Standing.QUIET
 
 
 STATUS_AFTER: dict[AlertKind, AlertStatus | None] = {
@@ -174,9 +267,12 @@ class AlertTrack(StateModel):
     """Jurisdictions shown as "also seen in"."""
     kind: AlertKind | None = None
     """What this version published (None in states stored before it was kept)."""
+    level: AlertLevel = AlertLevel.DOMESTIC
+    """An early warning until the domestic rule fires (states stored before: domestic)."""
 
 
-_OPEN_TARGET = {Standing.ALERTING, Standing.QUIET}
+_OPEN_TARGET = {Standing.ALERTING, Standing.WARNING, Standing.QUIET}
+_RAISES = {Standing.ALERTING, Standing.WARNING}
 
 
 def transition(
@@ -184,7 +280,7 @@ def transition(
 ) -> AlertKind | None:
     """The alert event to publish (None: nothing), per the table in the module docstring."""
     if alert is None or alert.status == AlertStatus.RETRACTED:
-        return AlertKind.RAISED if now == Standing.ALERTING else None
+        return AlertKind.RAISED if now in _RAISES else None
     status = alert.status
     if now == Standing.CONTROLLED:
         return None if status == AlertStatus.RESOLVED else AlertKind.RESOLVED
@@ -204,8 +300,10 @@ def escalations(
     regions: Sequence[str],
     channels: Sequence[str],
     foreign: Sequence[str],
+    rule: AlertRule | None = None,
 ) -> tuple[str, ...]:
-    """What is new since the alert's last version, in words ('' when nothing is).
+    """What is new since the alert's last version, in words ('' when nothing is). An early
+    warning seen ``rule.min_occurrences`` times here is promoted first.
 
     >>> a = AlertTrack(version=1, status="open", time=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     ...                next_level=6, regions=("Almaty",), channels=("post",))
@@ -215,12 +313,29 @@ def escalations(
     if alert is None or alert.status == AlertStatus.RETRACTED:
         return ()
     found: list[str] = []
-    if count >= alert.next_level:
+    if promoted(alert, count, rule):
+        assert rule is not None
+        found.append(
+            f"promoted to a domestic alert: {count} occurrences here in {rule.window_days} days "
+            f"(threshold {rule.min_occurrences})"
+        )
+    elif count >= alert.next_level:
         found.append(f"{count} occurrences in the window (next level reached)")
     found += [f"new region: {r}" for r in regions if r not in alert.regions]
     found += [f"new channel: {c.replace('_', ' ')}" for c in channels if c not in alert.channels]
     found += [f"also seen in {j}" for j in foreign if j not in alert.foreign]
     return tuple(found)
+
+
+def promoted(alert: AlertTrack | None, count: int, rule: AlertRule | None) -> bool:
+    """Whether an early warning has been seen here as often as the domestic rule asks."""
+    return (
+        alert is not None
+        and rule is not None
+        and alert.level == AlertLevel.EARLY_WARNING
+        and alert.status != AlertStatus.RESOLVED
+        and count >= rule.min_occurrences
+    )
 
 
 def published(
@@ -233,11 +348,18 @@ def published(
     channels: Sequence[Channel],
     foreign: Sequence[str],
     rule: AlertRule,
+    now: Standing | None = None,
 ) -> AlertTrack:
-    """The track after publishing ``kind`` at ``at``."""
+    """The track after publishing ``kind`` at ``at`` (``now``: where the substance stands; a
+    raise while it only warns is an early warning)."""
     level = rule.level_above(count)
     status = STATUS_AFTER[kind] or (alert.status if alert else AlertStatus.OPEN)
     fresh = alert is None or alert.status == AlertStatus.RETRACTED
+    if fresh:
+        early = now == Standing.WARNING
+    else:
+        assert alert is not None
+        early = alert.level == AlertLevel.EARLY_WARNING and count < rule.min_occurrences
     return AlertTrack(
         version=(alert.version if alert else 0) + 1,
         status=status,
@@ -247,4 +369,5 @@ def published(
         channels=tuple(channels),
         foreign=tuple(foreign),
         kind=kind,
+        level=AlertLevel.EARLY_WARNING if early else AlertLevel.DOMESTIC,
     )

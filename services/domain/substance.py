@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, Field
 from contracts.alerts import ForeignSighting
 from contracts.schedule import ScheduleSnapshot, ScheduleState
 from services.domain.classifier import Classify, chemistry_classifier
-from services.domain.lifecycle import AlertRule, AlertTrack, Assessment
+from services.domain.lifecycle import AlertRule, AlertTrack, Assessment, default_rule
 from services.domain.occurrences import Sightings
 from services.domain.state import HandlerState, StateModel
 from services.domain.timeline import Timeline
@@ -52,7 +52,7 @@ class ScheduleView:
 
 
 def default_rules(jurisdiction: str) -> AlertRule:
-    return AlertRule()
+    return default_rule(jurisdiction)
 
 
 def no_jurisdictions() -> Iterable[str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from contracts.alerts import AlertKind, AlertStatus, AlertTransition, Correction
+from contracts.alerts import AlertKind, AlertLevel, AlertStatus, AlertTransition, Correction
 from contracts.schedule import AmendmentStatus, ScheduleState
-from services.domain.lifecycle import AlertRule, Assessment
+from services.domain.lifecycle import Abroad, AlertRule, Assessment
 from services.domain.substance import JurisdictionState
 
 
@@ -25,8 +25,10 @@ def reason(
     rule: AlertRule,
     count: int,
     at: dt.datetime,
+    abroad: Abroad | None = None,
 ) -> str:
-    """Why ``kind`` was published at ``at``, going from ``before`` to ``after``."""
+    """Why ``kind`` was published at ``at``, going from ``before`` to ``after`` (``abroad``:
+    what the partners said, when they were asked)."""
     assessment = after.assessment
     assert assessment is not None
     counted = (
@@ -52,6 +54,20 @@ def reason(
     ended = _cover_ended(before, after, schedule, rule, at)
     nearest = _nearest(assessment)
     stalled = _stalled_note(assessment, rule)
+    early = after.alert is not None and after.alert.level == AlertLevel.EARLY_WARNING
+    if kind == AlertKind.RAISED and early and abroad is not None:
+        what = (
+            f"Unlisted analogue{nearest}"
+            if assessment.status == "analogue"
+            else "Unlisted here and unrelated to the list"
+        )
+        here = (
+            f"seen here {count} time{'s' if count != 1 else ''} in the last {rule.window_days} "
+            f"days (domestic threshold {rule.min_occurrences})"
+        )
+        said = partners(abroad, rule)
+        lead = f"Early warning: {what}, {here}, while partners report it: {said}."
+        return " ".join(part for part in (lead, ended, stalled) if part)
     if kind == AlertKind.RAISED:
         lead = f"Unlisted analogue{nearest}: {counted}, and no pending amendment covers it."
         return " ".join(part for part in (lead, ended, stalled) if part)
@@ -61,6 +77,27 @@ def reason(
     return " ".join(
         part for part in (f"Reopened: {ended or 'the cover ended.'}", counted + ".") if part
     )
+
+
+def partners(abroad: Abroad, rule: AlertRule) -> str:
+    """What the partners said, in words.
+
+    >>> from services.domain.lifecycle import PartnerRule
+    >>> rule = AlertRule(partners=(("UZ", PartnerRule(3, 90)), ("RU", PartnerRule(3, 90))))
+    >>> partners(Abroad(seen=(("UZ", 4),), listed=("RU",)), rule)
+    'seen 4 times in UZ in 90 days (partner rule 3); listed in RU'
+    """
+    said = []
+    for j, count in abroad.seen:
+        partner = rule.partner_rule(j)
+        if partner is not None:
+            said.append(
+                f"seen {count} time{'s' if count != 1 else ''} in {j} in {partner.window_days} "
+                f"days (partner rule {partner.min_occurrences})"
+            )
+    if abroad.listed:
+        said.append("listed in " + ", ".join(abroad.listed))
+    return "; ".join(said) or "nothing"
 
 
 def correction_reason(correction: Correction, status: AlertStatus, zone: dt.tzinfo) -> str:

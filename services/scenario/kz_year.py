@@ -239,6 +239,10 @@ NEIGHBOURS = (  # at most two per substance and jurisdiction: sightings, not ale
     S("06-10", "Omsk Oblast", POST, PROTO, lab=14),
     S("04-22", "Chuy Region", BORDER, PROTO, lab=18),
     S("05-28", "Bishkek", MSG, PIHP, lab=9),
+    # Listed in Russia since 1 March, seized twice in Uzbekistan within 90 days: Kazakhstan's
+    # early warning, two months before its own third seizure (the partner rule, lifecycle.PARTNERS).
+    S("04-08", "Tashkent", POST, PIHP, lab=9),
+    S("04-24", "Samarkand Region", DROP, PIHP, lab=8),
 )
 
 TEST_PURCHASES = (
@@ -412,6 +416,8 @@ class ExpectedTransition:
     substance: Substance
     type: str
     because: str
+    level: str = "domestic"
+    """A raise by the partner rule is an ``early-warning`` (``contracts.alerts.AlertLevel``)."""
 
     @property
     def alert_id(self) -> str:
@@ -422,14 +428,24 @@ RAISED, SUPPRESSED, REOPENED, RESOLVED, UPDATED = (
     f"aw.alert.{t}.v1" for t in ("raised", "suppressed", "reopened", "resolved", "updated")
 )
 
+EARLY = "early-warning"
+
 EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
     ExpectedTransition(
-        "02-22",
+        "01-24",
         ALPHA_PHP,
         RAISED,
-        "third occurrence in 90 days (Almaty x2, Astana); also seen in UZ",
+        "early warning: seized in Tashkent (UZ), listed by all four partners; not yet seen here",
+        EARLY,
     ),
     ExpectedTransition("03-14", ALPHA_PHP, SUPPRESSED, f"{AMD_ALPHA_PHP} proposed, names it"),
+    ExpectedTransition(
+        "04-15",
+        MDMB_4EN_PINACA,
+        RAISED,
+        "early warning: listed in BY (ministerial order in force) and UZ; seen once here",
+        EARLY,
+    ),
     ExpectedTransition(
         "04-30",
         PROTONITAZENE,
@@ -437,7 +453,11 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
         "third occurrence in 90 days (Almaty x2, Shymkent); also seen in RU, KG",
     ),
     ExpectedTransition(
-        "05-02", MDMB_4EN_PINACA, RAISED, "third occurrence in 90 days (Karaganda x2, Pavlodar)"
+        "05-02",
+        ALPHA_PIHP,
+        RAISED,
+        "early warning: seized twice in UZ in 90 days (partner rule 2), listed in RU",
+        EARLY,
     ),
     ExpectedTransition(
         "05-20", PROTONITAZENE, SUPPRESSED, f"{AMD_PROTONITAZENE} proposed, names it"
@@ -453,12 +473,6 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
     ),
     ExpectedTransition(
         "07-10", FOUR_CEC, RAISED, "third occurrence in 90 days (Shymkent, Almaty, Aktobe)"
-    ),
-    ExpectedTransition(
-        "07-15",
-        ALPHA_PIHP,
-        RAISED,
-        "third occurrence in 90 days (Almaty, Astana, Karaganda); also seen in KG",
     ),
     *(
         ExpectedTransition(
@@ -493,6 +507,26 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
 """Every status change of every KZ alert, in order. ``aw.alert.updated.v1`` events (new
 occurrences, regions, foreign sightings, pending amendments) come between them and are not listed
 here, except the escalation below."""
+
+EXPECTED_PROMOTIONS: tuple[ExpectedTransition, ...] = (
+    ExpectedTransition(
+        "02-22",
+        ALPHA_PHP,
+        UPDATED,
+        "third occurrence in 90 days (Almaty x2, Astana): the early warning becomes domestic",
+    ),
+    ExpectedTransition(
+        "05-02", MDMB_4EN_PINACA, UPDATED, "third occurrence in 90 days (Karaganda x2, Pavlodar)"
+    ),
+    ExpectedTransition(
+        "07-15",
+        ALPHA_PIHP,
+        UPDATED,
+        "third occurrence in 90 days (Almaty, Astana, Karaganda); also seen in KG",
+    ),
+)
+"""The early warnings promoted to domestic alerts: the day the domestic rule fires (an
+``aw.alert.updated.v1`` whose level becomes ``domestic``)."""
 
 EXPECTED_ESCALATIONS: tuple[ExpectedTransition, ...] = (
     ExpectedTransition(

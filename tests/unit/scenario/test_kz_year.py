@@ -312,11 +312,31 @@ def _day_threshold_known(substance: Substance, threshold: int) -> str:
 
 @pytest.mark.parametrize(
     "expected",
-    [t for t in kz_year.EXPECTED_TRANSITIONS if t.type == kz_year.RAISED],
+    [
+        *(
+            t
+            for t in kz_year.EXPECTED_TRANSITIONS
+            if t.type == kz_year.RAISED and t.level != kz_year.EARLY
+        ),
+        *kz_year.EXPECTED_PROMOTIONS,
+    ],
     ids=lambda t: t.substance.name,
 )
-def test_each_alert_is_raised_the_day_its_third_occurrence_becomes_known(expected) -> None:
+def test_the_domestic_rule_fires_the_day_the_third_occurrence_becomes_known(expected) -> None:
     assert _day_threshold_known(expected.substance, kz_year.MIN_OCCURRENCES) == expected.on
+
+
+def test_every_early_warning_comes_before_its_promotion() -> None:
+    early = {
+        t.substance.name: t.on
+        for t in kz_year.EXPECTED_TRANSITIONS
+        if t.type == kz_year.RAISED and t.level == kz_year.EARLY
+    }
+    promoted = {t.substance.name: t.on for t in kz_year.EXPECTED_PROMOTIONS}
+    assert early.keys() == promoted.keys() == {"alpha-PHP", "MDMB-4en-PINACA", "alpha-PiHP"}
+    assert all(early[name] < promoted[name] for name in early)
+    # alpha-PiHP: listed in Russia, seized in Uzbekistan, warned months before its alert.
+    assert (early["alpha-PiHP"], promoted["alpha-PiHP"]) == ("05-02", "07-15")
 
 
 def test_the_alpha_php_escalation_is_the_day_the_sixth_becomes_known() -> None:

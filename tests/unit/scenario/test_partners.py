@@ -1,5 +1,6 @@
 """The partners' schedules in the demo year (issue 17): published on their own keys, they change
-nothing about Kazakhstan's alerts but what each alert says about the neighbours."""
+nothing about Kazakhstan's alerts but what each alert says about the neighbours, and the early
+warnings Kazakhstan's partner rule raises from them (``lifecycle.PARTNERS``)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ import pytest
 from contracts.alerts import AlertEvent, ControlStatus
 from contracts.legislation import LEGISLATION_EVENTS, Instrument
 from contracts.topics import ALERTS
+from services.domain.lifecycle import AlertRule
 from services.scenario import kz_year
 from services.scenario.baseline import PARTNERS
 from services.scenario.substances import ALL_SUBSTANCES
-from services.tools.pipeline import replay
+from services.tools.pipeline import ReplayDeps, replay
 
 EVENTS = kz_year.build_scenario()
 
 
-def _alerts(events) -> list[AlertEvent]:
-    return [e.event for e in replay(events) if e.topic is ALERTS]  # type: ignore[misc]
+def _alerts(events, deps: ReplayDeps | None = None) -> list[AlertEvent]:
+    return [e.event for e in replay(events, deps) if e.topic is ALERTS]  # type: ignore[misc]
+
+
+NO_PARTNERS = ReplayDeps(rules=lambda jurisdiction: AlertRule())
+"""Every jurisdiction on the default rule, with no partners: no early warnings."""
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +41,12 @@ def test_every_partner_publishes_its_list_and_acts_on_its_own_key() -> None:
         assert any(e.jurisdiction == code and e.type.endswith("enacted.v1") for e in legislation)
 
 
-def test_kazakhstans_alerts_are_the_same_with_or_without_the_partners(with_partners) -> None:
+def test_without_a_partner_rule_kazakhstans_alerts_are_the_same_with_or_without_the_partners():
     alone = [
         e for e in EVENTS if not (isinstance(e, LEGISLATION_EVENTS) and e.jurisdiction in PARTNERS)
     ]
-    without = _alerts(alone)
+    without = _alerts(alone, NO_PARTNERS)
+    with_partners = _alerts(EVENTS, NO_PARTNERS)
 
     def bare(alerts: list[AlertEvent]) -> list[tuple]:
         return [
@@ -80,3 +87,21 @@ def test_the_mdmb_4en_pinaca_alert_says_belarus_listed_it_by_ministerial_order(w
         Instrument.MINISTERIAL_ORDER,
         dt.date(2025, 4, 15),
     )
+
+
+def test_the_replay_tells_the_story_of_the_alerts_and_their_levels(with_partners) -> None:
+    """Per alert, its changes of status (with the level of its raise) and its promotion: what
+    ``kz_year.EXPECTED_TRANSITIONS`` and ``EXPECTED_PROMOTIONS`` say, in order."""
+    got: dict[str, list[tuple[str, str]]] = {}
+    level: dict[str, str] = {}
+    for a in with_partners:
+        alert_id = a.data.alert_id
+        if a.type != kz_year.UPDATED or level.get(alert_id) != a.data.level:
+            got.setdefault(alert_id, []).append((a.type, a.data.level.value))
+        level[alert_id] = a.data.level
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for t in sorted(
+        (*kz_year.EXPECTED_TRANSITIONS, *kz_year.EXPECTED_PROMOTIONS), key=lambda t: t.on
+    ):
+        expected.setdefault(t.alert_id, []).append((t.type, t.level))
+    assert got == expected
