@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from contracts.alerts import AlertEvent, AlertStatus, ControlStatus, JurisdictionStatus
+from contracts.alerts import AlertEvent, AlertLevel, AlertStatus, ControlStatus, JurisdictionStatus
 from contracts.countries import legal_time_zone
 from services.alert_board.drawing import Drawing, DrawnPair
 from services.alert_board.view import ListedStructure, VersionPoint, board_order
@@ -189,6 +189,9 @@ def render_row(
     search = search_text(event)
     others = [n for n in d.reported_names if n != name]
     tags = []
+    if d.level == AlertLevel.EARLY_WARNING:
+        partners = ", ".join(s.jurisdiction for s in d.seen_abroad if s.count) or "partners"
+        tags.append(f'<span class="tag tag-early">early warning: {h(partners)}</span>')
     if d.pending_amendments:
         tags.append('<span class="tag tag-pending">amendment pending</span>')
     if d.foreign_sightings:

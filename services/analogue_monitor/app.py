@@ -24,7 +24,7 @@ from functools import partial
 from aiokafka.partitioner import DefaultPartitioner
 from faust.types import Message
 
-from contracts.alerts import AlertKind, alert_kind
+from contracts.alerts import AlertKind, AlertLevel, alert_kind
 from contracts.codec import decode
 from contracts.envelope import Envelope
 from contracts.progress import ProgressData
@@ -33,7 +33,7 @@ from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHAN
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
-from services.domain.lifecycle import AlertRule, PartnerRule, default_rule
+from services.domain.lifecycle import AlertRule, PartnerRule, default_rule, promoted_at
 from services.domain.ordering import Key
 from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 from services.domain.timeline import start_of
@@ -161,6 +161,12 @@ def build(settings: MonitorSettings) -> StreamService:
         for emitted in () if outcome.duplicate else outcome.emits:
             body, kind = emitted.event.data, alert_kind(emitted.event)
             metrics.alerts.labels(kind.value).inc()
+            if kind == AlertKind.RAISED and body.level == AlertLevel.EARLY_WARNING:
+                metrics.early_warnings.labels(body.jurisdiction, "raised").inc()
+            elif kind == AlertKind.UPDATED and outcome.state is not None:
+                history = outcome.state.local(body.jurisdiction).history
+                if promoted_at(history, body.version):
+                    metrics.early_warnings.labels(body.jurisdiction, "promoted").inc()
             if body.time_to_control_days is not None and kind == AlertKind.RESOLVED:
                 metrics.time_to_control.observe(body.time_to_control_days * DAY)
 

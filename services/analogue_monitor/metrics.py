@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from prometheus_client import Counter, Gauge, Histogram
 
 from contracts.alerts import AlertKind, AlertStatus
+from services.domain.lifecycle import PARTNERS
 from services.platform.metrics import ServiceMetrics
 
 # From first sighting to control: days to a couple of years.
@@ -72,6 +73,16 @@ class MonitorMetrics(ServiceMetrics):
             buckets=CONTROL_BUCKETS,
             registry=self.registry,
         )
+        self.early_warnings = Counter(
+            "analogue_monitor_early_warnings_total",
+            "Early warnings (raised on partner jurisdictions' evidence before the domestic rule "
+            "fired), by jurisdiction: raised, and promoted once the domestic rule fired",
+            ["jurisdiction", "transition"],
+            registry=self.registry,
+        )
+        for jurisdiction in PARTNERS:  # from 0 where partners are set by default
+            for step in ("raised", "promoted"):
+                self.early_warnings.labels(jurisdiction, step)
         self.late = Counter(
             "analogue_monitor_late_sightings_total",
             "Sightings more than the lateness behind a later one of their substance: counted, "

@@ -338,6 +338,20 @@ def promoted(alert: AlertTrack | None, count: int, rule: AlertRule | None) -> bo
     )
 
 
+def promoted_at(history: Sequence[AlertTrack], version: int) -> bool:
+    """Whether version ``version`` of the alert promoted an early warning (its history says).
+
+    >>> t = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    >>> early = AlertTrack(version=1, status="open", time=t, next_level=3, level="early-warning")
+    >>> promoted_at([early, early.model_copy(update={"version": 2, "level": "domestic"})], 2)
+    True
+    """
+    levels = {track.version: track.level for track in history}
+    return levels.get(version - 1) == AlertLevel.EARLY_WARNING and levels.get(version) == (
+        AlertLevel.DOMESTIC
+    )
+
+
 def published(
     alert: AlertTrack | None,
     kind: AlertKind,

@@ -21,7 +21,7 @@ from collections.abc import Generator, Mapping, Sequence
 from typing import cast
 
 from contracts.actions import AlertActionTaken
-from contracts.alerts import AlertEvent, AlertStatus, PendingAmendmentRef
+from contracts.alerts import AlertEvent, AlertLevel, AlertStatus, PendingAmendmentRef
 from contracts.topics import ALERT_ACTIONS, ALERTS
 from services.alert_board.view import board_order, latest_versions
 from services.domain.abroad import abroad_summary
@@ -92,7 +92,8 @@ def format_alert(event: AlertEvent) -> str:
     """One alert event as two lines for people: what and where, then why.
 
     First line: ``[STATUS vN] jurisdiction substance — analogue of … · occurrences · regions ·
-    channels · alert id`` (``[STATUS vN, corrected]`` on a correction). Second line, indented:
+    channels · alert id`` (``[STATUS vN, corrected]`` on a correction, ``[OPEN v1, EARLY
+    WARNING]`` while partners' evidence alone raised it). Second line, indented:
     the reason, pending amendments, foreign sightings, its status in the other jurisdictions
     ("listed in RU since 2025-03-01 by government decree …; not controlled in BY, KG"), when
     control can be expected by each kind of act (the jurisdiction's past amendments) and, once
@@ -101,8 +102,9 @@ def format_alert(event: AlertEvent) -> str:
     d = event.data
     occurrences = f"{d.occurrence_count} occurrence{'s' if d.occurrence_count != 1 else ''}"
     corrected = ", corrected" if d.correction is not None else ""
+    early = ", EARLY WARNING" if d.level == AlertLevel.EARLY_WARNING else ""
     head = [
-        f"[{d.status.value.upper()} v{d.version}{corrected}] {d.jurisdiction} "
+        f"[{d.status.value.upper()} v{d.version}{corrected}{early}] {d.jurisdiction} "
         f"{substance_label(event)}"
         f" — {analogue_label(event)}",
         f"{occurrences} in {d.window_days} d",
@@ -120,6 +122,10 @@ def format_alert(event: AlertEvent) -> str:
             "also seen in "
             + _some([f"{s.jurisdiction} ×{s.count}" for s in d.foreign_sightings], limit=6)
         )
+    if d.seen_abroad:
+        counted = [f"{s.jurisdiction} {s.count}/{s.threshold}" for s in d.seen_abroad if s.count]
+        if counted:
+            why.append("partner rule: " + _some(counted, limit=6))
     if d.status_abroad:
         why.append("abroad: " + clean(abroad_summary(d.status_abroad)))
     if d.control_routes:

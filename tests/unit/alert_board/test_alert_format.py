@@ -6,9 +6,11 @@ import datetime as dt
 
 from contracts.actions import AlertActionData, AlertActionTaken
 from contracts.alerts import (
+    AlertLevel,
     ControlRoute,
     ForeignSighting,
     JurisdictionStatus,
+    PartnerSighting,
     PendingAmendmentRef,
     RuleFired,
 )
@@ -240,3 +242,26 @@ def test_an_open_alert_says_when_control_can_be_expected(make_alert) -> None:
         " · control expected by government decree about 84 days (median of 5 past amendments);"
         " by law about 160 days (1 past amendment)"
     )
+
+
+def test_an_early_warning_says_so_and_what_the_partner_rule_counted(make_alert) -> None:
+    text = format_alert(
+        make_alert(
+            "raised",
+            1,
+            occurrence_count=0,
+            level=AlertLevel.EARLY_WARNING,
+            seen_abroad=[
+                PartnerSighting(jurisdiction="RU", count=0, window_days=90, threshold=3),
+                PartnerSighting(jurisdiction="UZ", count=2, window_days=90, threshold=2),
+            ],
+        )
+    )
+    head, why = text.splitlines()
+    assert head.startswith("[OPEN v1, EARLY WARNING] KZ α-PHP")
+    assert "0 occurrences in 90 d" in head
+    assert "partner rule: UZ 2/2" in why and "RU" not in why
+
+
+def test_a_domestic_alert_says_nothing_of_early_warnings(make_alert) -> None:
+    assert "EARLY" not in format_alert(make_alert("raised", 1))

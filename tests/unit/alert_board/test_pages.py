@@ -8,11 +8,13 @@ import hashlib
 import re
 
 from contracts.alerts import (
+    AlertLevel,
     AlertStatus,
     ControlRoute,
     ForeignSighting,
     JurisdictionStatus,
     NearestListed,
+    PartnerSighting,
     PendingAmendmentRef,
     RuleFired,
 )
@@ -381,3 +383,14 @@ def test_the_alert_page_says_when_control_can_be_expected(make_alert) -> None:
     view.apply_alert(event)
     page = page_in(view, event, core=CATHINONE_CORE)
     assert "Control expected by law about 160 days (median of 3 past amendments)" in page
+
+
+def test_an_early_warning_row_is_tagged_with_the_partners_that_warned(make_alert) -> None:
+    alert = make_alert(
+        "raised",
+        1,
+        level=AlertLevel.EARLY_WARNING,
+        seen_abroad=[PartnerSighting(jurisdiction="UZ", count=2, window_days=90, threshold=2)],
+    )
+    assert '<span class="tag tag-early">early warning: UZ</span>' in render_row(alert)
+    assert "tag-early" not in render_row(make_alert("raised", 1))
