@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from contracts.alerts import AlertRaised
 from contracts.codec import decode, encode
 from contracts.topics import ALERTS, PARTNER_NOTIFICATIONS
+from services.partner_notifier.config import NotifierSettings
 from services.partner_notifier.handlers import ROUTES, NotifierDeps, handle_alert
 
 GOLDEN = Path(__file__).parents[1] / "domain" / "golden" / "notifications"
@@ -84,3 +88,11 @@ def test_every_alert_type_is_routed_from_the_alert_topic_without_state() -> None
     assert {route.topic for route in ROUTES.values()} == {ALERTS}
     assert {route.table for route in ROUTES.values()} == {None}
     assert {model.model_fields["type"].default for model in ROUTES} == ALERTS.types
+
+
+def test_the_jurisdictions_notified_are_country_codes() -> None:
+    settings = NotifierSettings.from_env({"AW_NOTIFY_JURISDICTIONS": " KZ,,UZ "})
+    assert settings.jurisdictions() == frozenset({"KZ", "UZ"})
+    assert NotifierSettings.from_env({}).jurisdictions() == frozenset()
+    with pytest.raises(ValidationError, match="not ISO 3166-1 alpha-2 codes: Kazakhstan"):
+        NotifierSettings.from_env({"AW_NOTIFY_JURISDICTIONS": "Kazakhstan"})
