@@ -19,6 +19,7 @@ from contracts.detection import SubstanceDetected
 from contracts.envelope import Envelope, IncomingEvent, type_of
 from contracts.lab import LabResultReported
 from contracts.legislation import LegislationEvent
+from contracts.notifications import PartnerNotified
 from contracts.progress import ProgressReported
 from contracts.schedule import ScheduleChanged, ScheduleSnapshot, SweepRequested
 from contracts.seizure import SeizureItemLinked, SeizureReported
@@ -35,6 +36,7 @@ Event = Annotated[
     | ProgressReported
     | AlertEvent
     | AlertActionTaken
+    | PartnerNotified
     | DeadLettered,
     Field(discriminator="type"),
 ]

@@ -226,7 +226,24 @@ ALERTS = Topic(
     retention_ms=TWO_YEARS_MS,
     description="Alerts about unlisted analogues, each version of each alert.",
     producers=("analogue_monitor",),
-    consumers=("operations staff",),
+    consumers=("operations staff", "partner_notifier"),
+)
+
+PARTNER_NOTIFICATIONS = Topic(
+    name="aw.partner-notifications",
+    key="alert id (data.alert_id)",
+    key_of=lambda event: event.data.alert_id,
+    value_types=("aw.partner.notified.v1",),
+    partitions=ALERTS.partitions,
+    cleanup_policy="delete",
+    retention_ms=TWO_YEARS_MS,
+    description=(
+        "What partner agencies are told when an alert is raised or resolved here: the substance, "
+        "the evidence, the counts and the legislative state, never case data. The one topic "
+        "partner agencies may read."
+    ),
+    producers=("partner_notifier",),
+    consumers=("partner agencies", "operations staff"),
 )
 
 ALERT_ACTIONS = Topic(
@@ -254,7 +271,7 @@ DEAD_LETTERS = Topic(
     cleanup_policy="delete",
     retention_ms=30 * DAY_MS,
     description="Messages that failed validation or processing, with the reason and origin.",
-    producers=("substance_resolver", "schedule_registry", "analogue_monitor"),
+    producers=("substance_resolver", "schedule_registry", "analogue_monitor", "partner_notifier"),
     consumers=("operations staff",),
 )
 
@@ -269,6 +286,7 @@ TOPICS: tuple[Topic, ...] = (
     SWEEPS,
     LEASES,
     ALERTS,
+    PARTNER_NOTIFICATIONS,
     ALERT_ACTIONS,
     DEAD_LETTERS,
 )

@@ -10,7 +10,9 @@ and nothing more (the secured broker allows nothing without an ACL):
 * a stream service also gets Read on its consumer group (faust's app id) and Create, Read and
   Write on the topics named after its app id (its table changelogs, which it creates);
 * the alert board, the operations staff's view, reads what it shows (alerts, schedules, dead
-  letters, actions) and writes the actions its authenticated operators take.
+  letters, actions) and writes the actions its authenticated operators take;
+* a partner agency (another country's authority) reads ``aw.partner-notifications`` and nothing
+  else, in a consumer group of its own (:func:`partner_group_id`): the one group it may join.
 
 So only the legislation authority may write ``aw.legislation`` (a forged "amendment enacted"
 would silence alerts), and an agency cannot read alerts or another agency's kind of event.
@@ -20,6 +22,8 @@ would silence alerts), and an agency cannot read alerts or another agency's kind
 ['aw.seizures']
 >>> sorted({g.principal for g in grants if g.name == "aw.legislation" and g.operation == "Write"})
 ['User:aw-legislation']
+>>> sorted((g.resource, g.name) for g in grants if g.principal == "User:partner-uz")
+[('Group', 'partner.partner-uz'), ('Topic', 'aw.partner-notifications')]
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from contracts.topics import ALERT_ACTIONS, ALERTS, DEAD_LETTERS, SCHEDULE_STATE
 from services.platform.catalog import SERVICES
 from services.platform.security import kafka_python_args
 from services.platform.settings import ServiceSettings
-from services.platform.topics import group_id, topic_name
+from services.platform.topics import group_id, partner_group_id, topic_name
 
 Operation = Literal["Read", "Write", "Create"]
 
@@ -80,10 +84,16 @@ PRINCIPALS: tuple[Principal, ...] = (
     Principal("aw-substance-resolver", "substance_resolver"),
     Principal("aw-analogue-monitor", "analogue_monitor"),
     Principal("aw-alert-board", "alert_board"),
+    Principal("aw-partner-notifier", "partner_notifier"),
     Principal("aw-operations", "operations staff"),
+    Principal("partner-ru", "partner agencies"),
+    Principal("partner-uz", "partner agencies"),
+    Principal("partner-by", "partner agencies"),
+    Principal("partner-kg", "partner agencies"),
 )
-"""The default principals, one per agency role and service (``acls apply --principals FILE``
-names a deployment's own)."""
+"""The default principals, one per agency role and service, and one per partner agency (the
+jurisdictions whose schedules the demo holds; ``acls apply --principals FILE`` names a
+deployment's own)."""
 
 ALSO_READS: dict[str, tuple[Topic, ...]] = {
     "alert_board": (ALERTS, SCHEDULE_STATE, DEAD_LETTERS, ALERT_ACTIONS)
@@ -91,6 +101,10 @@ ALSO_READS: dict[str, tuple[Topic, ...]] = {
 """Reads the topic table does not list: the board is the operations staff's view of alerts, of
 what was done about them and of rejected input, and it draws each alert beside the
 jurisdiction's schedule."""
+
+OWN_GROUP: frozenset[str] = frozenset({"partner agencies"})
+"""Parties each of whose principals may read in one consumer group of its own
+(:func:`~services.platform.topics.partner_group_id`): outside readers, not stream services."""
 
 STREAM_SERVICES = tuple(entry.name for entry in SERVICES if entry.stream)
 CHANGELOG_OPERATIONS: tuple[Operation, ...] = ("Create", "Read", "Write")
@@ -119,6 +133,9 @@ def policy(namespace: str, principals: Iterable[Principal]) -> list[Grant]:
                 grants.add(Grant(user, "Topic", name, "LITERAL", "Read"))
         for topic in ALSO_READS.get(principal.party, ()):
             grants.add(Grant(user, "Topic", topic_name(topic, namespace), "LITERAL", "Read"))
+        if principal.party in OWN_GROUP:
+            group = partner_group_id(principal.user, namespace)
+            grants.add(Grant(user, "Group", group, "LITERAL", "Read"))
         if principal.party in STREAM_SERVICES:
             group = group_id(principal.party, namespace)
             grants.add(Grant(user, "Group", group, "LITERAL", "Read"))

@@ -45,6 +45,11 @@ SERVICES: tuple[ServiceEntry, ...] = (
         "counts occurrences, classifies against the schedule, raises and follows alerts",
     ),
     ServiceEntry(
+        "partner_notifier",
+        "services.partner_notifier.config:NotifierSettings",
+        "tells partner agencies of alerts raised or resolved here (aw.partner-notifications)",
+    ),
+    ServiceEntry(
         "alert_board",
         "services.alert_board.config:BoardSettings",
         "web view of the current alerts for operations staff, updated live",

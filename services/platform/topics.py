@@ -34,6 +34,15 @@ def group_id(service: str, namespace: str = "") -> str:
     return f"{namespace}analogue-watch.{service}"
 
 
+def partner_group_id(user: str, namespace: str = "") -> str:
+    """The consumer group a partner agency's principal ``user`` reads in (the only one it may).
+
+    >>> partner_group_id("partner-uz", "t.")
+    't.partner.partner-uz'
+    """
+    return f"{namespace}partner.{user}"
+
+
 def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
     return {**topic.config, **_durability(replication_factor)}
 

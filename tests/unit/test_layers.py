@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "services.substance_resolver",
         "services.analogue_monitor",
         "services.alert_board",
+        "services.partner_notifier",
     ),
     ("services.tools", "services.scenario", "services.cli"),
 )

@@ -46,6 +46,7 @@ from contracts.legislation import (
     BaselineListed,
     BaselineListedData,
 )
+from contracts.notifications import PartnerNotified
 from contracts.progress import ProgressData, ProgressReported
 from contracts.schedule import (
     Amendment,
@@ -344,6 +345,52 @@ def _alerts() -> list[Envelope]:
     ]
 
 
+def _notification() -> PartnerNotified:
+    """What partners are told of the resolved example alert (services.domain.notifications)."""
+    body = alert_body("resolved", 5)
+    env = _envelope("KZ-UOZWZANRCOALQL/v5/partner", at=ANALYSED)
+    return PartnerNotified(
+        **{**env, "source": "partner_notifier"},
+        data={
+            "kind": "resolved",
+            "alert_id": body.alert_id,
+            "alert_version": body.version,
+            "jurisdiction": "KZ",
+            "reason": "Now controlled (listed by name) as of 2026-03-18, 4 days after it was seen",
+            "substance": {
+                "names": body.reported_names,
+                "canonical_smiles": body.canonical_smiles,
+                "inchikey": body.substance_key,
+                "match_key": body.match_key,
+            },
+            "evidence": {"nearest_listed": body.nearest_listed, "rules_fired": body.rules_fired},
+            "counts": {
+                "occurrences": body.occurrence_count,
+                "window_days": body.window_days,
+                "first_seen": body.first_seen,
+                "last_seen": body.last_seen,
+                "regions": body.regions,
+                "channels": body.channels,
+            },
+            "legislation": {
+                "status": "listed",
+                "pending_amendments": [],
+                "controlled_by": [
+                    {
+                        "act": "KZ-AMD-2026-014",
+                        "by": "listed",
+                        "name": "alpha-PiHP",
+                        "schedule": "I",
+                        "effective_from": "2026-03-18",
+                        "explanation": "alpha-PiHP, listed in schedule I by KZ-AMD-2026-014",
+                    }
+                ],
+                "time_to_control_days": body.time_to_control_days,
+            },
+        },
+    )
+
+
 def _dead_letter() -> DeadLettered:
     return dead_letter_for(
         b'{"type": "aw.seizure.reported.v1", "jurisdiction": "KZ"}',
@@ -381,6 +428,7 @@ def build_examples() -> dict[str, Envelope]:
         *_internal(),
         *_alerts(),
         _action(),
+        _notification(),
         _dead_letter(),
     ]
     return {event.type: event for event in events}

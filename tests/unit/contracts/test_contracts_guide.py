@@ -11,6 +11,7 @@ from contracts.codec import decode
 from contracts.dead_letter import DeadLettered, original_bytes
 from contracts.errors import ContractError
 from contracts.events import INCOMING_TYPES
+from contracts.notifications import PartnerNotified
 from contracts.publish import CONTRACTS_DIR
 from contracts.topics import DAY_MS, TOPICS
 
@@ -27,7 +28,7 @@ def test_every_example_in_the_guide_decodes(block):
     # Decoded against the real clock: a guide example dated in the future would be rejected.
     event = decode(block.encode("utf-8"))
 
-    assert event.type in INCOMING_TYPES or isinstance(event, DeadLettered)
+    assert event.type in INCOMING_TYPES or isinstance(event, DeadLettered | PartnerNotified)
 
 
 def test_the_guide_shows_every_incoming_event_type():
@@ -59,6 +60,13 @@ def test_the_rejection_in_the_guide_is_what_the_codec_says_about_its_original():
     )
     assert dl.data.original_size_bytes == len(raw)
     assert dl.data.original_sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_the_guide_shows_partners_one_notification_and_how_to_read_it():
+    events = [decode(block.encode()) for block in BLOCKS]
+    assert len([e for e in events if isinstance(e, PartnerNotified)]) == 1
+    assert "## Reading notifications as a partner agency" in GUIDE
+    assert "--group partner.partner-uz" in GUIDE
 
 
 def test_the_guide_lists_every_topic_with_its_key_and_partitions():

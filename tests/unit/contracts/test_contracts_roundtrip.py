@@ -53,6 +53,7 @@ def test_non_ascii_text_is_written_as_utf8_not_escaped(examples):
         ("aw.schedule.changed.v1", "UOZWZANRCOALQL"),
         ("aw.monitor.sweep-requested.v1", "4"),
         ("aw.alert.resolved.v1", "KZ-UOZWZANRCOALQL"),
+        ("aw.partner.notified.v1", "KZ-UOZWZANRCOALQL"),
         ("aw.dead-letter.v1", "aw.seizures"),
     ],
 )

@@ -32,6 +32,7 @@ ARCHITECTURE = [
     ("aw.monitor.sweeps", 6, "delete", 1),
     ("aw.stream.leases", 1, "compact", None),
     ("aw.alerts", 6, "delete", 730),
+    ("aw.partner-notifications", 6, "delete", 730),
     ("aw.alert-actions", 3, "delete", 730),
     ("aw.dead-letters", 3, "delete", 30),
 ]

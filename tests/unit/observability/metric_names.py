@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from services.alert_board.metrics import BoardMetrics
 from services.analogue_monitor.metrics import MonitorMetrics
+from services.partner_notifier.metrics import NotifierMetrics
 from services.platform.metrics import ServiceMetrics
 from services.schedule_registry.metrics import RegistryMetrics
 from services.substance_resolver.metrics import ResolverMetrics
@@ -23,7 +24,7 @@ SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_c
 
 def service_metrics() -> dict[str, ServiceMetrics | BoardMetrics]:
     """One fresh metrics object per service (each with its own registry)."""
-    stream = (RegistryMetrics(), ResolverMetrics(), MonitorMetrics())
+    stream = (RegistryMetrics(), ResolverMetrics(), MonitorMetrics(), NotifierMetrics())
     assert {type(m) for m in stream} == set(ServiceMetrics.__subclasses__())
     return {**{m.service: m for m in stream}, "alert_board": BoardMetrics()}
 

@@ -18,7 +18,7 @@ from services.platform.metrics import ServiceMetrics
 from services.platform.stream import StreamService
 from services.schedule_registry.metrics import DAY, RegistryMetrics
 
-STREAM = ("schedule_registry", "substance_resolver", "analogue_monitor")
+STREAM = ("schedule_registry", "substance_resolver", "analogue_monitor", "partner_notifier")
 # Label names whose values could be a substance, a case or an event: unbounded cardinality.
 UNBOUNDED = {
     "smiles",
@@ -283,5 +283,5 @@ def test_metrics_listen_on_loopback_unless_deployed_to_be_scraped() -> None:
         for name, service in compose["services"].items()
         if "AW_METRICS_PORT" in service.get("environment", {})
     }
-    assert len(scraped) == 4
+    assert len(scraped) == 5  # the four services of issue 16 and the partner notifier
     assert all(env.get("AW_METRICS_HOST") == "0.0.0.0" for env in scraped.values()), scraped

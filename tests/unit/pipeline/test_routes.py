@@ -7,6 +7,7 @@ import pytest
 
 from contracts.events import EVENT_MODELS
 from contracts.topics import (
+    ALERTS,
     DETECTIONS,
     LAB_RESULTS,
     LEGISLATION,
@@ -18,6 +19,7 @@ from contracts.topics import (
 )
 from services.analogue_monitor import handlers as monitor
 from services.domain.effects import Routes
+from services.partner_notifier import handlers as notifier
 from services.schedule_registry import handlers as registry
 from services.substance_resolver import handlers as resolver
 
@@ -25,6 +27,7 @@ SERVICES: list[tuple[str, Routes, tuple[Topic, ...]]] = [
     ("substance_resolver", resolver.ROUTES, (SEIZURES, LAB_RESULTS, SEIZURE_ITEMS)),
     ("schedule_registry", registry.ROUTES, (LEGISLATION,)),
     ("analogue_monitor", monitor.ROUTES, (DETECTIONS, SCHEDULE_CHANGES)),
+    ("partner_notifier", notifier.ROUTES, (ALERTS,)),
 ]
 
 
@@ -53,4 +56,5 @@ def test_one_service_keeps_one_state_table() -> None:
         "substance_resolver": {"samples"},
         "schedule_registry": {"schedules"},
         "analogue_monitor": {"substances"},
+        "partner_notifier": set(),  # stateless: an alert version says it all
     }
