@@ -253,6 +253,10 @@ class AlertBody(OutgoingModel):
         description="domestic: the jurisdiction's own rule fired; early-warning: partner "
         "jurisdictions' seizures or listings, before it is seen here as often as the rule asks",
     )
+    promoted: bool = Field(
+        default=False,
+        description="On the updated version that promoted an early warning to a domestic alert",
+    )
     seen_abroad: list[PartnerSighting] = Field(
         default_factory=list,
         max_length=250,

@@ -11,7 +11,7 @@ sent twice has the same id.
 >>> PartnerNotified.model_fields["type"].default
 'aw.partner.notified.v1'
 >>> [kind.value for kind in NotificationKind]
-['raised', 'resolved']
+['raised', 'resolved', 'promoted']
 """
 
 from __future__ import annotations
@@ -22,22 +22,31 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from contracts.alerts import ControlStatus, NearestListed, PendingAmendmentRef, RuleFired
+from contracts.alerts import (
+    AlertLevel,
+    ControlStatus,
+    NearestListed,
+    PendingAmendmentRef,
+    RuleFired,
+)
 from contracts.envelope import Jurisdiction, Label, Name, OutgoingEvent, OutgoingModel, Ref, Text
 from contracts.seizure import Channel
 from contracts.substances import InchiKey, MatchKey, Smiles
 
 
 class NotificationKind(StrEnum):
-    """What happened to the alert here. New kinds may be added without a new version (e.g.
-    ``promoted`` once alerts have levels): a partner should read an unknown kind as "something
-    changed about this alert" and keep the notification with the highest ``alert_version``."""
+    """What happened to the alert here. New kinds may be added without a new version: a
+    partner should read an unknown kind as "something changed about this alert" and keep the
+    notification with the highest ``alert_version``."""
 
     RAISED = "raised"
     """An alert was raised: an unlisted analogue seen often enough, no amendment covering it."""
     RESOLVED = "resolved"
     """The alert was resolved: the substance is now controlled here (``legislation.controlled_by``
     names the act)."""
+    PROMOTED = "promoted"
+    """An early warning (``level``) became a domestic alert: the substance is now seen here as
+    often as the jurisdiction's own rule asks."""
 
 
 class NotifiedSubstance(OutgoingModel):
@@ -134,6 +143,11 @@ class NotificationBody(OutgoingModel):
     alert_version: int = Field(ge=1, description="The alert version it tells of")
     jurisdiction: Jurisdiction = Field(description="The notifying jurisdiction")
     reason: Text = Field(description="Why the alert version exists, in words")
+    level: AlertLevel = Field(
+        default=AlertLevel.DOMESTIC,
+        description="early-warning: raised here on partners' evidence, before the substance was "
+        "seen here as often as this jurisdiction's rule asks",
+    )
     substance: NotifiedSubstance
     evidence: Evidence
     counts: Counts

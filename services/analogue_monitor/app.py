@@ -33,7 +33,7 @@ from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHAN
 from services.analogue_monitor import handlers
 from services.analogue_monitor.config import MonitorSettings
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
-from services.domain.lifecycle import AlertRule, PartnerRule, default_rule, promoted_at
+from services.domain.lifecycle import AlertRule, PartnerRule, default_rule
 from services.domain.ordering import Key
 from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 from services.domain.timeline import start_of
@@ -163,10 +163,8 @@ def build(settings: MonitorSettings) -> StreamService:
             metrics.alerts.labels(kind.value).inc()
             if kind == AlertKind.RAISED and body.level == AlertLevel.EARLY_WARNING:
                 metrics.early_warnings.labels(body.jurisdiction, "raised").inc()
-            elif kind == AlertKind.UPDATED and outcome.state is not None:
-                history = outcome.state.local(body.jurisdiction).history
-                if promoted_at(history, body.version):
-                    metrics.early_warnings.labels(body.jurisdiction, "promoted").inc()
+            elif kind == AlertKind.UPDATED and body.promoted:
+                metrics.early_warnings.labels(body.jurisdiction, "promoted").inc()
             if body.time_to_control_days is not None and kind == AlertKind.RESOLVED:
                 metrics.time_to_control.observe(body.time_to_control_days * DAY)
 

@@ -22,7 +22,7 @@ from contracts.alerts import (
 )
 from contracts.topics import ALERTS
 from services.domain.effects import Emit, emit
-from services.domain.lifecycle import AlertRule
+from services.domain.lifecycle import AlertRule, promoted_at
 from services.domain.substance import JurisdictionState, SubstanceState
 from services.domain.wording import days
 
@@ -96,6 +96,7 @@ def alert_event(
         correction=correction,
         status_abroad=list(abroad or ())[:250],
         level=local.alert.level,
+        promoted=kind == AlertKind.UPDATED and promoted_at(local.history, local.alert.version),
         seen_abroad=list(seen_abroad or ())[:250],
     )
     event = ALERT_TYPES[kind](

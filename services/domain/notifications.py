@@ -5,7 +5,9 @@ and an alert **resolved** (it is now controlled here, and by which act). The oth
 not notified:
 
 * ``updated``: new counts and escalations on an alert already notified; a partner wanting the
-  latest figures asks, and a notification per sighting would be noise;
+  latest figures asks, and a notification per sighting would be noise. Except the update that
+  promotes an early warning to a domestic alert (``promoted``): the substance is now seen here
+  as often as the domestic rule asks;
 * ``suppressed``: an amendment here would cover it, which changes nothing abroad;
 * ``reopened``: the alert stands again after a cover or a control lapsed; the first raise was
   notified (a lapsed control abroad is a candidate for a new kind, ``NotificationKind``);
@@ -15,8 +17,8 @@ not notified:
 The notification's id follows from the alert version (``<alert id>/v<version>/partner``), and its
 times are the alert version's, so a redelivered alert gives the same notification, byte for byte.
 
->>> from contracts.alerts import AlertUpdated
->>> notification_for(AlertUpdated.model_construct()) is None
+>>> from contracts.alerts import AlertSuppressed
+>>> notification_for(AlertSuppressed.model_construct()) is None
 True
 """
 
@@ -30,6 +32,7 @@ from contracts.alerts import (
     AlertKind,
     AlertRaised,
     AlertResolved,
+    AlertUpdated,
     ControlStatus,
     RuleFired,
     alert_kind,
@@ -72,6 +75,8 @@ def notification_for(
     """What partner agencies are told of ``alert``: a notification for a raised or resolved
     version, None for any other kind."""
     kind = NOTIFIED.get(alert_kind(alert))
+    if kind is None and isinstance(alert, AlertUpdated) and alert.data.promoted:
+        kind = NotificationKind.PROMOTED
     if kind is None:
         return None
     body = alert.data
@@ -87,6 +92,7 @@ def notification_for(
             alert_version=body.version,
             jurisdiction=body.jurisdiction,
             reason=body.reason,
+            level=body.level,
             substance=NotifiedSubstance(
                 names=list(body.reported_names),
                 canonical_smiles=body.canonical_smiles,
@@ -111,7 +117,7 @@ def notification_for(
 
 def _legislation(alert: AlertEvent, body: AlertBody) -> LegislativeState:
     if not isinstance(alert, AlertResolved):
-        assert isinstance(alert, AlertRaised)
+        assert isinstance(alert, AlertRaised | AlertUpdated)
         return LegislativeState(
             status=ControlStatus.ANALOGUE, pending_amendments=list(body.pending_amendments)
         )

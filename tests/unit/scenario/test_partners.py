@@ -12,6 +12,7 @@ from contracts.alerts import AlertEvent, ControlStatus
 from contracts.legislation import LEGISLATION_EVENTS, Instrument
 from contracts.topics import ALERTS
 from services.domain.lifecycle import AlertRule
+from services.domain.notifications import notification_for
 from services.scenario import kz_year
 from services.scenario.baseline import PARTNERS
 from services.scenario.substances import ALL_SUBSTANCES
@@ -105,3 +106,19 @@ def test_the_replay_tells_the_story_of_the_alerts_and_their_levels(with_partners
     ):
         expected.setdefault(t.alert_id, []).append((t.type, t.level))
     assert got == expected
+
+
+def test_partners_are_told_of_an_early_warning_and_of_its_promotion(with_partners) -> None:
+    pihp = next(s for s in ALL_SUBSTANCES if s.name == "alpha-PiHP")
+    told = [
+        n.data
+        for a in with_partners
+        if a.data.alert_id == f"KZ-{pihp.inchikey}" and (n := notification_for(a)) is not None
+    ]
+    assert [(n.kind.value, n.level.value) for n in told] == [
+        ("raised", "early-warning"),
+        ("promoted", "domestic"),
+        ("resolved", "domestic"),
+    ]
+    assert [n.alert_version for n in told] == sorted({n.alert_version for n in told})
+    assert told[0].alert_version == 1 and told[1].counts.occurrences == 3  # its third seizure
