@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import replace
 from functools import partial
 
 from aiokafka.partitioner import DefaultPartitioner
@@ -31,9 +30,8 @@ from contracts.progress import ProgressData
 from contracts.schedule import ScheduleChanged, ScheduleSnapshot
 from contracts.topics import DETECTIONS, LAB_RESULTS, LEGISLATION, SCHEDULE_CHANGES, SCHEDULE_STATE
 from services.analogue_monitor import handlers
-from services.analogue_monitor.config import MonitorSettings
+from services.analogue_monitor.config import MonitorSettings, alert_rules
 from services.analogue_monitor.metrics import DAY, MonitorMetrics, SweepTally
-from services.domain.lifecycle import AlertRule, PartnerRule, default_rule
 from services.domain.ordering import Key
 from services.domain.substance import MonitorDeps, ScheduleView, SubstanceState
 from services.domain.timeline import start_of
@@ -47,35 +45,6 @@ SCHEDULE_WAIT_S = 30.0
 published (it reads the compacted state topic all the time: milliseconds, as a rule)."""
 RESOLVER = "substance_resolver"
 log = logging.getLogger(__name__)
-
-
-def alert_rules(settings: MonitorSettings):  # -> Callable[[str], AlertRule]
-    """The alert rule per jurisdiction: the defaults, with that jurisdiction's overrides."""
-    default = AlertRule(
-        min_occurrences=settings.min_occurrences,
-        window_days=settings.window_days,
-        stall_days=settings.stall_days,
-        escalation_factor=settings.escalation_factor,
-        lateness_days=settings.lateness_days,
-    )
-
-    def rule(j: str) -> AlertRule:
-        base = replace(default, partners=default_rule(j).partners)
-        override = settings.alert_rules.get(j)
-        if override is None:
-            return base
-        changed = override.model_dump(exclude_none=True, exclude={"partners"})
-        if override.partners is not None:
-            changed["partners"] = tuple(
-                (p, PartnerRule(**partner.model_dump()))
-                for p, partner in sorted(override.partners.items())
-            )
-        return replace(base, **changed)
-
-    rules: dict[str, AlertRule] = {}
-    return lambda jurisdiction: (
-        rules.get(jurisdiction) or rules.setdefault(jurisdiction, rule(jurisdiction))
-    )
 
 
 class Schedules:

@@ -7,8 +7,12 @@ Per-jurisdiction overrides come as JSON, e.g.
 none). Without it, a jurisdiction has its default partners (``lifecycle.PARTNERS``).
 """
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field, Json
 
+from services.domain.lifecycle import AlertRule, PartnerRule, default_rule
 from services.platform.stream import StreamSettings
 
 
@@ -46,4 +50,33 @@ class MonitorSettings(StreamSettings):
     lateness_days: int = Field(30, alias="AW_LATENESS_DAYS", ge=0, le=3650)
     alert_rules: Json[dict[str, AlertRuleOverride]] = Field(
         "{}", alias="AW_ALERT_RULES", validate_default=True
+    )
+
+
+def alert_rules(settings: MonitorSettings) -> Callable[[str], AlertRule]:
+    """The alert rule per jurisdiction: the defaults, with that jurisdiction's overrides."""
+    default = AlertRule(
+        min_occurrences=settings.min_occurrences,
+        window_days=settings.window_days,
+        stall_days=settings.stall_days,
+        escalation_factor=settings.escalation_factor,
+        lateness_days=settings.lateness_days,
+    )
+
+    def rule(j: str) -> AlertRule:
+        base = replace(default, partners=default_rule(j).partners)
+        override = settings.alert_rules.get(j)
+        if override is None:
+            return base
+        changed = override.model_dump(exclude_none=True, exclude={"partners"})
+        if override.partners is not None:
+            changed["partners"] = tuple(
+                (p, PartnerRule(**partner.model_dump()))
+                for p, partner in sorted(override.partners.items())
+            )
+        return replace(base, **changed)
+
+    rules: dict[str, AlertRule] = {}
+    return lambda jurisdiction: (
+        rules.get(jurisdiction) or rules.setdefault(jurisdiction, rule(jurisdiction))
     )

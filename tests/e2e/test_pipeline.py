@@ -13,6 +13,7 @@ during a burst, with the same comparison).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from e2e_harness import (
@@ -24,7 +25,7 @@ from e2e_harness import (
     wait_for,
 )
 
-from services.scenario import build_scenario
+from services.scenario import build_scenario, kz_year
 
 PACE_S = 0.03
 
@@ -70,3 +71,14 @@ def test_the_year_raises_the_alerts_the_replay_computes(pipeline: Pipeline) -> N
     assert_same_as_replay(alerts, events, pipeline, "e2e_year")
     transitions = Counter(a.type.split(".")[2] for a in alerts)
     assert {"raised", "suppressed", "reopened", "resolved", "updated"} <= set(transitions)
+    # Issue 17: alpha-PiHP, listed in Russia and seized twice in Uzbekistan, is raised in
+    # Kazakhstan as an early warning on 24 April and promoted on 9 July, by the services.
+    pihp = [a for a in alerts if a.data.alert_id == f"KZ-{kz_year.ALPHA_PIHP.inchikey}"]
+    first = min(pihp, key=lambda a: a.data.version)
+    assert (first.type, first.data.level, first.time.date()) == (
+        "aw.alert.raised.v1",
+        "early-warning",
+        dt.date(2025, 4, 24),
+    )
+    promoted = {a.time.date() for a in pihp if a.data.promoted}  # a resent version is the same
+    assert promoted == {dt.date(2025, 7, 9)}
