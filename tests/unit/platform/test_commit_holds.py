@@ -391,3 +391,41 @@ def test_a_partition_never_read_nor_committed_lags_from_its_earliest_offset(serv
     asyncio.run(service._learn_earliest())
     readings = service._readings({PARTITION.topic}, now=100.0)
     assert readings[PARTITION].lag == 27
+
+
+def test_a_consumer_leaves_what_follows_a_hole_for_when_it_is_read_again(
+    service, consumer, sought, monkeypatch
+):
+    # make stress, 8 December 2026 (registry-during-restore-2): the restarted registry's stream
+    # passed over aw.legislation/0 from offset 1 and handled what followed: an amendment's stage
+    # changes before its proposal, dead-lettered as "never proposed" and acknowledged, so that
+    # reading the partition again did not bring them back; the amendment never passed.
+    monkeypatch.setattr(consumer.app.topics, "acks_enabled_for", lambda topic: True)
+    handled: list[int] = []
+
+    async def decoded(message):
+        consumer.took(message)
+        return message.offset
+
+    async def handled_by(name, event, message, handle):
+        handled.append(event)
+
+    monkeypatch.setattr(service, "decoded", decoded)
+    monkeypatch.setattr(service, "handled", handled_by)
+
+    async def handle(event, message) -> None:  # never called: handled_by stands in
+        raise AssertionError
+
+    delivered_and_skipped(consumer, 57)  # the proposal, passed over
+    stage_change = message(consumer, 58)
+    asyncio.run(service._process("legislation", stage_change, handle))
+    assert handled == []  # not before the proposal
+    assert consumer.ack(stage_change) is False  # faust's stream acknowledges it after the loop
+    assert consumer._new_offset(PARTITION) is None  # nothing committed past the hole
+
+    for offset in (57, 58):  # the partition read again from the hole
+        again = message(consumer, offset)
+        asyncio.run(service._process("legislation", again, handle))
+        assert consumer.ack(again) is True
+    assert handled == [57, 58]
+    assert consumer._new_offset(PARTITION) == 59
