@@ -130,7 +130,6 @@ def _known() -> dict[str, Any]:
         "last": {},
         "furthest": {},
         "skipped": {},
-        "deferred": weakref.WeakSet(),
         "missing": {},
         "passed": {},
         "done": {},
@@ -310,8 +309,6 @@ class _Consumer(faust_aiokafka.Consumer):
             furthest[message.tp] = max(furthest.get(message.tp, message.offset), message.offset)
 
     def ack(self, message: Message) -> bool:
-        if message in self._generation()["deferred"]:
-            return False  # left unhandled for its second copy (defer): the hold stays
         self._holding().get(message.tp, {}).pop(message.offset, None)
         if message.generation_id != self.app.consumer_generation_id:
             return False
@@ -325,14 +322,6 @@ class _Consumer(faust_aiokafka.Consumer):
                 skipped[message.tp] = (message.offset, time.monotonic())
             return False
         return bool(super().ack(message))
-
-    def defer(self, message: Message) -> None:
-        """``message`` is left unhandled, to be read again in its place: no commit reaches its
-        offset, and the acknowledgement faust's stream gives it after the loop is ignored (the
-        copy read again is acknowledged when handled)."""
-        self.took(message)
-        self.hold(message)
-        self._generation()["deferred"].add(message)
 
     def hold(self, message: Message) -> None:
         """``message`` waits for its turn: no commit reaches its offset until it is acked."""
@@ -654,16 +643,6 @@ class StreamService:
         return event
 
     async def _process(self, name: str, message: Message, handle: Handle) -> None:
-        consumer = cast(_Consumer, self.app.consumer)
-        if consumer.passed(message.tp, message.offset) is not None:
-            # After a message faust's stream passed over: handled now, it would go before that
-            # one (found by make stress, 8 December 2026: the restarted registry's stream passed
-            # over aw.legislation/0 from offset 1, handled an amendment's stage changes before
-            # its proposal, dead-lettered them as "never proposed", and when the partition was
-            # read again they were acknowledged already: the amendment never passed). Held
-            # unhandled, it comes again in its place when the partition is read again.
-            consumer.defer(message)
-            return
         event = await self.decoded(message)
         if event is not None:
             await self.handled(name, event, message, handle)
