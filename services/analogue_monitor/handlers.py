@@ -92,9 +92,11 @@ def handle_schedule_changed(
         return Outcome(state, state.resend(event.id), duplicate=True)
     j = event.jurisdiction
     if j not in state.jurisdictions:
-        # Never seen there, but a jurisdiction that takes j as a partner may be warned by it.
-        state, told = tell_others(state, j, event.time, deps, sighted=False)
-        return Outcome(state.remembering(event.id, told), tuple(told))
+        # Never seen there. A partner's listing warns the jurisdictions that take it as a
+        # partner at their next sighting there or in a partner, judged as the schedules stood
+        # then (judging here, at a change whose time may lie ahead of the detections still to
+        # come, would count sightings the replay has not read yet: tests/stress/test_uneven_lag).
+        return Outcome(state.remembering(event.id))
     local = state.local(j)
     view = deps.schedule(j)
     if view is None or view.version < event.data.schedule_version:
@@ -113,9 +115,7 @@ def handle_schedule_changed(
     state = judging.rejudge(state, event.time, event.time)
     late_id = event.data.order.id if event.data.order is not None else event.id
     state = corrected(entered, state, event.time, late_id, judging)
-    state, told = tell_others(state, j, event.time, deps, sighted=False)
-    emits = (*judging.emits, *told)
-    return Outcome(state.remembering(event.id, emits), emits)
+    return Outcome(state.remembering(event.id, judging.emits), tuple(judging.emits))
 
 
 ROUTES: Routes = {

@@ -168,7 +168,11 @@ class Judging:
         count = sightings.count(at, rule.window)
         now = standing(assessment, count, rule)
         abroad = None
-        if rule.partners and now in (Standing.QUIET, Standing.UNRELATED):
+        if (
+            rule.partners
+            and now in (Standing.QUIET, Standing.UNRELATED)
+            and self.sighted(state, at)
+        ):
             abroad = self.partners_say(state, at)
             now = standing(assessment, count, rule, abroad)
         foreign = state.foreign(j)
@@ -216,6 +220,14 @@ class Judging:
             )
             self.publish(state, local, kind, at, why)
         return state.with_local(j, local)
+
+    def sighted(self, state: SubstanceState, at: dt.datetime) -> bool:
+        """Whether ``at`` is a sighting here or in a partner: the only points the partner rule
+        is judged at. A sweep or a change of the schedule judges further ahead than the
+        detection path may have got (a year, in tests/stress/test_uneven_lag.py): a warning
+        raised there could count partners' sightings but not the ones here still to come."""
+        places = (self.j, *(k for k, _ in self.rule.partners))
+        return any(o.seen_at == at for k in places for o in state.local(k).sightings.occurrences)
 
     def partners_say(self, state: SubstanceState, at: dt.datetime) -> Abroad:
         """What ``j``'s partners say of the substance at ``at``: their occurrences in each
@@ -308,22 +320,16 @@ def watchers(j: str, deps: MonitorDeps) -> set[str]:
 
 
 def tell_others(
-    state: SubstanceState,
-    j: str,
-    at: dt.datetime,
-    deps: MonitorDeps,
-    *,
-    sighted: bool = True,
+    state: SubstanceState, j: str, at: dt.datetime, deps: MonitorDeps
 ) -> tuple[SubstanceState, list[Emit]]:
-    """Judge the other jurisdictions with a live alert that do not yet show ``j`` (after a
-    sighting there), and those that take ``j`` as a partner: what ``j`` saw or listed may warn
-    them."""
+    """After a sighting in ``j``: judge the other jurisdictions with a live alert that do not
+    yet show ``j``, and those that take ``j`` as a partner (what ``j`` saw may warn them)."""
     emits: list[Emit] = []
     watching = watchers(j, deps)
     for k in sorted(set(state.jurisdictions) | watching):
         alert = state.local(k).alert
         shown = alert is None or alert.status == AlertStatus.RESOLVED or j in alert.foreign
-        if k == j or ((shown or not sighted) and k not in watching):
+        if k == j or (shown and k not in watching):
             continue
         view = deps.schedule(k)
         if view is not None:

@@ -440,17 +440,13 @@ EXPECTED_TRANSITIONS: tuple[ExpectedTransition, ...] = (
     ),
     ExpectedTransition("03-14", ALPHA_PHP, SUPPRESSED, f"{AMD_ALPHA_PHP} proposed, names it"),
     ExpectedTransition(
-        "04-15",
-        MDMB_4EN_PINACA,
-        RAISED,
-        "early warning: listed in BY (ministerial order in force) and UZ; seen once here",
-        EARLY,
-    ),
-    ExpectedTransition(
         "04-30",
         PROTONITAZENE,
         RAISED,
         "third occurrence in 90 days (Almaty x2, Shymkent); also seen in RU, KG",
+    ),
+    ExpectedTransition(
+        "05-02", MDMB_4EN_PINACA, RAISED, "third occurrence in 90 days (Karaganda x2, Pavlodar)"
     ),
     ExpectedTransition(
         "05-02",
@@ -514,9 +510,6 @@ EXPECTED_PROMOTIONS: tuple[ExpectedTransition, ...] = (
         ALPHA_PHP,
         UPDATED,
         "third occurrence in 90 days (Almaty x2, Astana): the early warning becomes domestic",
-    ),
-    ExpectedTransition(
-        "05-02", MDMB_4EN_PINACA, UPDATED, "third occurrence in 90 days (Karaganda x2, Pavlodar)"
     ),
     ExpectedTransition(
         "07-15",

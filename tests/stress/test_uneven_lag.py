@@ -67,7 +67,7 @@ def test_a_proposal_read_before_earlier_sightings_still_lets_the_alert_be_raised
     lagged = transitions(events, sweep_after=proposal)
     assert lagged == transitions(build_scenario())
     assert [(kind, time.astimezone(KZ).date().isoformat()) for kind, _, time in lagged] == [
-        ("raised", "2025-07-09"),
+        ("raised", "2025-04-24"),  # an early warning (issue 17): seized twice in Uzbekistan
         ("suppressed", "2025-07-22"),
         ("resolved", "2025-11-24"),
     ]
