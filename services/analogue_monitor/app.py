@@ -91,13 +91,22 @@ def origins(partition: int) -> list[str]:
 
 def sweep_time(last: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
     """The midnight to sweep as of when event time moves from ``last`` to ``now``: the start of
-    ``now``'s UTC day once it passes a midnight (the replay's rule), else None.
+    ``now``'s UTC day once it passes a midnight (the replay's rule), else None. With no ``last``
+    (the partition's first input or release since the worker started), the start of ``now``'s
+    day: a worker restarted after its partition had read past a midnight it never swept (killed
+    before) would otherwise never sweep it, when nothing more comes there (found by the arrival
+    kill test, 8 December 2026: 4-CEC never resolved on 24 November). The replay has swept there
+    too, and a sweep repeated at one moment changes nothing.
 
     >>> t = dt.datetime(2025, 3, 1, 22, tzinfo=dt.UTC)
     >>> sweep_time(t, t + dt.timedelta(hours=1)), sweep_time(t, t + dt.timedelta(days=2)).day
     (None, 3)
+    >>> sweep_time(None, t).isoformat()
+    '2025-03-01T00:00:00+00:00'
     """
-    if last is None or now <= last:
+    if last is None:
+        return start_of(now.astimezone(dt.UTC).date())
+    if now <= last:
         return None
     midnight = start_of(last.astimezone(dt.UTC).date() + dt.timedelta(days=1))
     return start_of(now.astimezone(dt.UTC).date()) if now >= midnight else None
