@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 from ports import free_port, free_ports
 
 from contracts.codec import encode
@@ -32,9 +33,9 @@ from contracts.lab import LabResultReported
 from contracts.legislation import AmendmentEnacted, BaselineListed
 from contracts.seizure import SeizureReported
 from services.platform import acls
-from services.platform.security import client_env
+from services.platform.security import client_env, kafka_python_args
 from services.platform.settings import ServiceSettings
-from services.platform.topics import ensure_topics
+from services.platform.topics import ensure_topics, topic_name
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_SH = REPO / "deploy" / "kafka" / "kafka.sh"
@@ -249,3 +250,24 @@ def lab_result(n: int) -> LabResultReported:
 def write_jsonl(path: Path, events: list[Envelope]) -> Path:
     path.write_bytes(b"".join(encode(e) + b"\n" for e in events))
     return path
+
+
+def records(settings: ServiceSettings, topic) -> list[bytes]:
+    """Every value on ``topic``, read from the beginning without a group, as ``settings``'s
+    principal (a refused read raises the broker's authorisation error)."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
+    )
+    name = topic_name(topic, settings.topic_namespace)
+    try:
+        partitions = [TopicPartition(name, p) for p in range(topic.partitions)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        values: list[bytes] = []
+        while any(consumer.position(tp) < end for tp, end in ends.items()):
+            for batch in consumer.poll(timeout_ms=500).values():
+                values.extend(r.value for r in batch)
+        return values
+    finally:
+        consumer.close()

@@ -24,6 +24,7 @@ from secured_kafka import (
     SecuredBroker,
     baseline,
     forged_enactment,
+    records,
     seizure,
     session_broker,
     write_jsonl,
@@ -41,26 +42,6 @@ def broker(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> SecuredBroker:
     return session_broker(request, tmp_path_factory).namespaced(f"t-acl-{uuid.uuid4().hex[:8]}.")
-
-
-def _records(settings: ServiceSettings, topic) -> list[bytes]:
-    """Every value on ``topic``, read from the beginning without a group."""
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_python_args(settings)
-    )
-    name = topic_name(topic, settings.topic_namespace)
-    try:
-        partitions = [TopicPartition(name, p) for p in range(topic.partitions)]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        values: list[bytes] = []
-        while any(consumer.position(tp) < end for tp, end in ends.items()):
-            for batch in consumer.poll(timeout_ms=500).values():
-                values.extend(r.value for r in batch)
-        return values
-    finally:
-        consumer.close()
 
 
 async def _connect(settings: ServiceSettings) -> None:
@@ -103,9 +84,9 @@ def test_a_seizure_agency_cannot_publish_legislation(broker: SecuredBroker, tmp_
     legal = write_jsonl(tmp_path / "legal.jsonl", [baseline()])
     assert broker.cli("aw-legislation", "publish", str(legal)).returncode == EXIT_OK
     admin = broker.settings("admin")
-    on_legislation = [json.loads(v)["type"] for v in _records(admin, LEGISLATION)]
+    on_legislation = [json.loads(v)["type"] for v in records(admin, LEGISLATION)]
     assert on_legislation == ["aw.legislation.baseline-listed.v1"]
-    assert len(_records(admin, SEIZURES)) == 1
+    assert len(records(admin, SEIZURES)) == 1
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import GroupAuthorizationFailedError, TopicAuthorizationFailedError
-from secured_kafka import REPO, SecuredBroker, session_broker
+from secured_kafka import REPO, SecuredBroker, records, session_broker
 
 from contracts.codec import decode, encode
 from contracts.envelope import Envelope
@@ -134,29 +134,29 @@ def test_a_partner_reads_notifications_in_its_own_group(
         **kafka_python_args(settings),
     )
     proc, log = notifier
-    records = []
+    received = []
     try:
         deadline = time.monotonic() + 120  # the notifier's worker starts and joins its group
-        while len(records) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        while len(received) < 2 and time.monotonic() < deadline and proc.poll() is None:
             for batch in consumer.poll(timeout_ms=1000).values():
-                records.extend(batch)
-        assert len(records) == 2, log.read_text(errors="replace")[-4000:]
+                received.extend(batch)
+        assert len(received) == 2, log.read_text(errors="replace")[-4000:]
         consumer.commit()
-        (partition,) = {TopicPartition(r.topic, r.partition) for r in records}
+        (partition,) = {TopicPartition(r.topic, r.partition) for r in received}
         committed = consumer.committed(partition)
     finally:
         consumer.close(autocommit=False)
 
-    notifications = [decode(r.value) for r in records]
+    notifications = [decode(r.value) for r in received]
     assert all(isinstance(n, PartnerNotified) for n in notifications)
     assert [(n.id, n.data.kind.value) for n in notifications] == [
         ("KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N/v1/partner", "raised"),
         ("KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N/v12/partner", "resolved"),
     ]
-    assert {r.key for r in records} == {b"KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N"}
+    assert {r.key for r in received} == {b"KZ-KYIJLDDXQWBNGX-UHFFFAOYSA-N"}
     assert not [s for s in (*raised.data.seizure_ids, *resolved.data.sample_ids)
-                if any(s.encode() in r.value for r in records)]  # fmt: skip
-    assert committed == max(r.offset for r in records) + 1
+                if any(s.encode() in r.value for r in received)]  # fmt: skip
+    assert committed == max(r.offset for r in received) + 1
 
 
 def _end_offset(settings: ServiceSettings, topic: Topic) -> int:
@@ -190,22 +190,7 @@ def test_a_partner_cannot_write_notifications(broker: SecuredBroker) -> None:
     with pytest.raises(TopicAuthorizationFailedError):
         _send(broker.settings(PARTNER), PARTNER_NOTIFICATIONS, [forged])
 
-    admin = broker.settings("admin")
-    consumer = KafkaConsumer(
-        bootstrap_servers=admin.kafka_bootstrap_servers, **kafka_python_args(admin)
-    )
-    name = topic_name(PARTNER_NOTIFICATIONS, broker.namespace)
-    try:
-        partitions = [TopicPartition(name, p) for p in range(PARTNER_NOTIFICATIONS.partitions)]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        values: list[bytes] = []
-        while any(consumer.position(tp) < end for tp, end in ends.items()):
-            for batch in consumer.poll(timeout_ms=500).values():
-                values.extend(r.value for r in batch)
-    finally:
-        consumer.close()
+    values = records(broker.settings("admin"), PARTNER_NOTIFICATIONS)
     assert not [v for v in values if b"forged-by-partner" in v]
 
 

@@ -16,6 +16,7 @@ from contracts.alerts import (
     AlertResolved,
     AlertSuppressed,
     AlertUpdated,
+    JurisdictionStatus,
     NearestListed,
 )
 
@@ -92,3 +93,16 @@ def make_alert(
 @pytest.fixture(name="make_alert")
 def make_alert_fixture() -> MakeAlert:
     return make_alert
+
+
+@pytest.fixture
+def ru_listed() -> JurisdictionStatus:
+    """alpha-PiHP listed in Russia by government decree since 1 March 2025 (status abroad)."""
+    return JurisdictionStatus(
+        jurisdiction="RU",
+        status="listed",
+        name="alpha-PiHP",
+        act="RU-PP-2025-0231",
+        instrument="government_decree",
+        since=dt.date(2025, 3, 1),
+    )

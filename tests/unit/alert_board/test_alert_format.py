@@ -71,7 +71,9 @@ def test_pending_amendments_foreign_sightings_and_time_to_control_follow_the_rea
     )
 
 
-def test_the_status_abroad_says_who_controls_it_by_which_act_since_when(make_alert) -> None:
+def test_the_status_abroad_says_who_controls_it_by_which_act_since_when(
+    make_alert, ru_listed
+) -> None:
     event = make_alert(
         "raised",
         1,
@@ -81,14 +83,7 @@ def test_the_status_abroad_says_who_controls_it_by_which_act_since_when(make_ale
         status_abroad=[
             JurisdictionStatus(jurisdiction="BY", status="analogue", name="α-PVP", similarity=0.7),
             JurisdictionStatus(jurisdiction="KG", status="unrelated"),
-            JurisdictionStatus(
-                jurisdiction="RU",
-                status="listed",
-                name="alpha-PiHP",
-                act="RU-PP-2025-0231",
-                instrument="government_decree",
-                since=dt.date(2025, 3, 1),
-            ),
+            ru_listed,
         ],
     )
 

@@ -92,17 +92,10 @@ def test_agency_text_is_escaped_in_the_list_and_on_the_alert_page(make_alert) ->
         assert page.count("<script>") == 1  # the board's own, and nothing else
 
 
-def test_the_alert_page_shows_the_status_in_other_jurisdictions(make_alert) -> None:
+def test_the_alert_page_shows_the_status_in_other_jurisdictions(make_alert, ru_listed) -> None:
     event = make_alert(
         status_abroad=[
-            JurisdictionStatus(
-                jurisdiction="RU",
-                status="listed",
-                name="alpha-PiHP",
-                act="RU-PP-2025-0231",
-                instrument="government_decree",
-                since=dt.date(2025, 3, 1),
-            ),
+            ru_listed,
             JurisdictionStatus(
                 jurisdiction="UZ", status="analogue", name="alpha-PVP", similarity=0.68
             ),
